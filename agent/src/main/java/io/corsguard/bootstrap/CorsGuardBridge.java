@@ -1,0 +1,93 @@
+package io.corsguard.bootstrap;
+
+/**
+ * The one entry point inlined advice calls. Lives on the bootstrap class path, so advice woven
+ * into classes of any class loader (system, Tomcat webapp, Spring Boot nested jars) resolves it;
+ * it holds only java.* types and one volatile reference to the agent's handler.
+ *
+ * <p>Every method swallows its own throwables: the agent must never break the host app.
+ */
+public final class CorsGuardBridge {
+
+    /** Remove-ACAC operations returned when the agent failed and {@code on-error=strip}. */
+    private static final String[] STRIP_CREDENTIALS = {"Access-Control-Allow-Credentials", null};
+
+    private static volatile CorsGuardHandler handler;
+
+    private CorsGuardBridge() {
+    }
+
+    /** Installs (or, with {@code null}, removes) the handler; {@code off} mode installs none. */
+    public static void setHandler(CorsGuardHandler newHandler) {
+        handler = newHandler;
+    }
+
+    public static CorsGuardHandler handler() {
+        return handler;
+    }
+
+    /** Cheap check the advice makes first: {@code false} when the agent is off or detached. */
+    public static boolean active() {
+        return handler != null;
+    }
+
+    /** Whether a live feature switch is on (see {@link CorsGuardHandler#enabled}). */
+    public static boolean enabled(String feature) {
+        CorsGuardHandler h = handler;
+        if (h == null) {
+            return false;
+        }
+        try {
+            return h.enabled(feature);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * Judges a response; see {@link CorsGuardHandler#decide}. Returns {@code null} when nothing is
+     * to change, also when the handler fails and {@code on-error=pass}.
+     */
+    public static String[] decide(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
+        CorsGuardHandler h = handler;
+        if (h == null || request == null || request.origin == null) {
+            return null;
+        }
+        try {
+            return h.decide(server, request, status, lines, lineCount);
+        } catch (Throwable t) {
+            return failed(h, server, t);
+        }
+    }
+
+    /** For advice that caught its own throwable: count it, and say what on-error asks for. */
+    public static String[] adviceFailed(String where, Throwable failure) {
+        CorsGuardHandler h = handler;
+        if (h == null) {
+            return null;
+        }
+        return failed(h, where, failure);
+    }
+
+    private static String[] failed(CorsGuardHandler h, String where, Throwable failure) {
+        try {
+            h.adviceFailed(where, failure);
+            return h.stripOnError() ? STRIP_CREDENTIALS.clone() : null;
+        } catch (Throwable ignored) {
+            return null;
+        }
+    }
+
+    /** True for header names the judge needs: {@code Access-Control-*} and {@code Vary}, any case. */
+    public static boolean isCorsHeader(String name) {
+        if (name == null) {
+            return false;
+        }
+        int n = name.length();
+        if (n == 4) {
+            return name.equalsIgnoreCase("vary");
+        }
+        return n > 15 && (name.charAt(0) == 'a' || name.charAt(0) == 'A')
+            && name.regionMatches(true, 0, "access-control-", 0, 15);
+    }
+}
