@@ -1,0 +1,109 @@
+package io.corsguard.engine;
+
+import io.corsguard.bootstrap.CapturedRequest;
+import io.corsguard.bootstrap.CorsGuardHandler;
+import io.corsguard.config.CorsGuardConfig;
+import io.corsguard.config.Mode;
+import io.corsguard.config.OnError;
+import io.corsguard.policy.Decision;
+import io.corsguard.policy.HeaderLines;
+import io.corsguard.policy.Policy;
+import io.corsguard.policy.RequestFacts;
+import io.corsguard.report.Reporter;
+
+/**
+ * The bridge handler: turns what an advice read into a policy decision, records it, and hands back
+ * the header operations correct mode applies. The configuration is swapped atomically on reload,
+ * so each response sees one consistent configuration.
+ */
+public final class Engine implements CorsGuardHandler {
+
+    /** One configuration with the policy built from it; replaced as a whole on reload. */
+    private static final class State {
+        final CorsGuardConfig config;
+        final Policy policy;
+
+        State(CorsGuardConfig config) {
+            this.config = config;
+            this.policy = new Policy(config.policySettings());
+        }
+    }
+
+    private final Reporter reporter;
+    private volatile State state;
+
+    public Engine(CorsGuardConfig config, Reporter reporter) {
+        this.reporter = reporter;
+        this.state = new State(config);
+    }
+
+    public void reconfigure(CorsGuardConfig config) {
+        this.state = new State(config);
+    }
+
+    public CorsGuardConfig config() {
+        return state.config;
+    }
+
+    public Reporter reporter() {
+        return reporter;
+    }
+
+    @Override
+    public String[] decide(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
+        State s = state;
+        CorsGuardConfig config = s.config;
+        Mode mode = config.mode();
+        if (mode == Mode.OFF || !config.pathAllowed(request.path)) {
+            return null;
+        }
+        Faults.inject(config.testFault());
+        RequestFacts facts = new RequestFacts(request.origin, request.method, request.path,
+            request.requestMethod, request.requestHeaders, request.credentialsHint);
+        HeaderLines written = HeaderLines.ofPairs(status, lines, lineCount);
+        Decision decision = s.policy.evaluate(facts, written);
+        reporter.counters().judged();
+        HeaderLines sent = written;
+        String[] ops = null;
+        if (decision != null) {
+            boolean correct = mode == Mode.CORRECT && !decision.patch().isEmpty();
+            if (correct) {
+                ops = decision.patch().operations();
+                sent = written.apply(decision.patch());
+                reporter.counters().corrected();
+            }
+            reporter.violations(mode.label(), server, facts, written, correct ? sent : null, decision);
+        }
+        if (carriesCredentials(sent)) {
+            reporter.credentialsSent(request.origin);
+        }
+        return ops;
+    }
+
+    private static boolean carriesCredentials(HeaderLines lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if ("true".equals(lines.value(i)) && "Access-Control-Allow-Credentials".equalsIgnoreCase(lines.name(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void adviceFailed(String where, Throwable failure) {
+        reporter.agentFailure(where, failure);
+    }
+
+    @Override
+    public boolean stripOnError() {
+        return state.config.onError() == OnError.STRIP;
+    }
+
+    @Override
+    public boolean enabled(String feature) {
+        if ("tomcat-commit-hook".equals(feature)) {
+            return state.config.testCommitHook();
+        }
+        return false;
+    }
+}

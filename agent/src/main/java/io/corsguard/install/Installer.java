@@ -1,0 +1,108 @@
+package io.corsguard.install;
+
+import io.corsguard.bootstrap.CorsGuardBridge;
+import io.corsguard.config.ConfigError;
+import io.corsguard.config.ConfigLoader;
+import io.corsguard.config.ConfigResult;
+import io.corsguard.config.ConfigWarning;
+import io.corsguard.config.CorsGuardConfig;
+import io.corsguard.config.Mode;
+import io.corsguard.engine.Engine;
+import io.corsguard.netty.NettyInstrumentation;
+import io.corsguard.report.ReportSettings;
+import io.corsguard.report.Reporter;
+import io.corsguard.servlet.ServletInstrumentation;
+import io.corsguard.servlet.TomcatInstrumentation;
+import java.lang.instrument.Instrumentation;
+import java.util.Arrays;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+/**
+ * Starts the agent inside its hidden class loader: configuration, reporter, engine, then one
+ * {@link AgentBuilder} with a resettable transformer and each server family's narrow matchers.
+ * A bad configuration leaves the agent inert (nothing installed) and the application untouched.
+ */
+public final class Installer {
+    static final String VERSION = "0.1.0";
+
+    private static Installation current;
+
+    private Installer() {
+    }
+
+    /** Called reflectively by the launcher. Never throws into the host JVM. */
+    public static synchronized void start(String agentArgs, Instrumentation inst, boolean attach) {
+        try {
+            ConfigResult result = ConfigLoader.load(agentArgs, SystemSources.properties(), System.getenv());
+            if (!result.ok()) {
+                for (ConfigError error : result.errors()) {
+                    System.err.println("[corsguard] configuration error: " + error.message());
+                }
+                System.err.println("[corsguard] CorsGuard is inert: " + result.errors().size()
+                    + " configuration error(s); nothing was installed and the application runs without the agent");
+                return;
+            }
+            CorsGuardConfig config = result.config();
+            if (current != null) {
+                // a second attach reconfigures the running agent instead of instrumenting twice
+                current.reconfigure(config, "attach");
+                return;
+            }
+            current = install(config, inst, attach, agentArgs);
+        } catch (Throwable t) {
+            System.err.println("[corsguard] the agent failed to start and is inert; the application runs without it: " + t);
+        }
+    }
+
+    private static Installation install(CorsGuardConfig config, Instrumentation inst, boolean attach, String agentArgs) {
+        Reporter reporter = Reporter.start(reportSettings(config));
+        for (ConfigWarning warning : config.warnings()) {
+            reporter.warn(warning.message());
+        }
+        Engine engine = new Engine(config, reporter);
+        CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
+
+        List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
+            new TomcatInstrumentation(), new ServletInstrumentation(), new NettyInstrumentation());
+        AgentBuilder builder = new AgentBuilder.Default()
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            .with(new FailureListener(reporter))
+            // name-based ignores first: any other matcher would parse the class file
+            .ignore(nameStartsWith("io.corsguard.")
+                .or(nameStartsWith("java."))
+                .or(nameStartsWith("javax.").and(nameStartsWith("javax.servlet.").not()))
+                .or(nameStartsWith("jdk."))
+                .or(nameStartsWith("sun."))
+                .or(nameStartsWith("com.sun."))
+                .or(nameStartsWith("net.bytebuddy."))
+                .or(isSynthetic()));
+        StringBuilder names = new StringBuilder();
+        ClassLoader adviceLoader = Installer.class.getClassLoader();
+        for (ServerInstrumentation family : families) {
+            builder = family.extend(builder, adviceLoader);
+            names.append(names.length() == 0 ? "" : ",").append(family.name());
+        }
+        ResettableClassFileTransformer transformer = builder.installOn(inst);
+
+        Installation installation = new Installation(engine, reporter, transformer, inst, agentArgs);
+        reporter.info("CorsGuard " + VERSION + " " + (attach ? "attached" : "started") + ": mode=" + config.mode().label()
+            + ", config=" + config.source()
+            + ", allowed-origins=" + config.allowedOriginsList().size() + " entr" + (config.allowedOriginsList().size() == 1 ? "y" : "ies")
+            + ", instrumentation=" + names);
+        installation.startReloading();
+        Runtime.getRuntime().addShutdownHook(new Thread(installation::shutdown, "corsguard-shutdown"));
+        return installation;
+    }
+
+    static ReportSettings reportSettings(CorsGuardConfig config) {
+        return new ReportSettings(config.logFormat(), config.logFile(), config.logLevel(), config.dedupeWindowMillis());
+    }
+}

@@ -1,0 +1,77 @@
+package io.corsguard.launcher;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.util.jar.JarFile;
+
+/**
+ * Premain-Class, Agent-Class and Main-Class of the agent jar. Puts the jar on the bootstrap search
+ * path (only the launcher and the bridge are plain class files in it, so that is all the bootstrap
+ * loader gains), then starts the real agent inside its own hidden class loader. Touches nothing of
+ * the agent before that, and never lets a failure escape into the host JVM.
+ */
+public final class AgentLauncher {
+    private static final String INSTALLER = "io.corsguard.install.Installer";
+    private static final String CLI = "io.corsguard.cli.Cli";
+
+    private static boolean bootstrapAppended;
+    private static ClassLoader agentLoader;
+
+    private AgentLauncher() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst, false);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst, true);
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            Class<?> cli = loader(null).loadClass(CLI);
+            Method run = cli.getMethod("run", String[].class);
+            code = (Integer) run.invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            e.getCause().printStackTrace();
+            code = 1;
+        } catch (Throwable t) {
+            System.err.println("corsguard: cannot start the command line: " + t);
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    private static synchronized void start(String args, Instrumentation inst, boolean attach) {
+        try {
+            ClassLoader loader = loader(inst);
+            Class<?> installer = loader.loadClass(INSTALLER);
+            installer.getMethod("start", String.class, Instrumentation.class, boolean.class)
+                .invoke(null, args, inst, attach);
+        } catch (Throwable t) {
+            Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+            System.err.println("[corsguard] the agent failed to start and is inert; the application runs without it: " + cause);
+        }
+    }
+
+    static synchronized ClassLoader loader(Instrumentation inst) throws Exception {
+        File jar = agentJar();
+        if (inst != null && !bootstrapAppended) {
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(jar, false));
+            bootstrapAppended = true;
+        }
+        if (agentLoader == null) {
+            agentLoader = new AgentClassLoader(jar);
+        }
+        return agentLoader;
+    }
+
+    private static File agentJar() throws URISyntaxException {
+        return new File(AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+}

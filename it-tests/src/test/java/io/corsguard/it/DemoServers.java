@@ -1,0 +1,118 @@
+package io.corsguard.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The demo app in child JVMs, one per agent configuration, shared by every test class of the run
+ * (starting a JVM costs seconds; sharing keeps the suite fast) and killed when the run ends.
+ */
+public final class DemoServers {
+
+    /** The agent configurations the suite runs the demo under. */
+    public enum Setup {
+        /** No agent at all: the control. */
+        NO_AGENT(null),
+        MONITOR("mode=monitor"),
+        CORRECT("mode=correct;grant-credentials=true;exposed-headers=X-Request-Id"),
+        OFF("mode=off"),
+        /** correct mode with the Tomcat commit hook switched off: servlet responses go through the generic layer. */
+        CORRECT_GENERIC("mode=correct;grant-credentials=true;exposed-headers=X-Request-Id;test.commit-hook=false"),
+        MONITOR_GENERIC("mode=monitor;test.commit-hook=false"),
+        FAULT_PASS("mode=correct;test.fault=throw;on-error=pass"),
+        FAULT_STRIP("mode=correct;test.fault=throw;on-error=strip");
+
+        final String agentArgs;
+
+        Setup(String agentArgs) {
+            this.agentArgs = agentArgs;
+        }
+    }
+
+    /** Settings every agent-run shares: the demo allowlist, JSON reports on stderr, every violation logged. */
+    static final String COMMON = "allowed-origins=https://app.example.com,http://localhost:8082,https://*.partner.example"
+        + ";log.format=json;report.dedupe-window=0;reload.interval=0";
+
+    /** Which application: the demo jar (Tomcat 11 jakarta + Netty 4.2) or the legacy fixture (Tomcat 9 javax + Netty 4.1). */
+    public enum App {
+        DEMO, LEGACY
+    }
+
+    private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
+    private static final Pattern READY = Pattern.compile("READY servlet=(\\d+) netty=(\\d+)");
+
+    private DemoServers() {
+    }
+
+    /** One running demo: its ports and its output. */
+    public static final class Running implements ExtensionContext.Store.CloseableResource {
+        public final ChildJvm jvm;
+        public final int servletPort;
+        public final int nettyPort;
+
+        Running(ChildJvm jvm, int servletPort, int nettyPort) {
+            this.jvm = jvm;
+            this.servletPort = servletPort;
+            this.nettyPort = nettyPort;
+        }
+
+        public int port(String server) {
+            return server.equals("netty") ? nettyPort : servletPort;
+        }
+
+        @Override
+        public void close() {
+            jvm.close();
+        }
+    }
+
+    public static Running get(Setup setup) {
+        return get(App.DEMO, setup);
+    }
+
+    public static synchronized Running get(App app, Setup setup) {
+        String key = app + "/" + setup;
+        Running r = RUNNING.get(key);
+        if (r != null && r.jvm.alive()) {
+            return r;
+        }
+        try {
+            List<String> jvmArgs = new ArrayList<>();
+            if (setup.agentArgs != null) {
+                jvmArgs.add(ChildJvm.javaagent(setup.agentArgs + ";" + COMMON));
+            }
+            ChildJvm jvm = app == App.DEMO
+                ? ChildJvm.startJar(jvmArgs, ChildJvm.DEMO_JAR, "--serve", "--servlet-port", "0", "--netty-port", "0")
+                : ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.LegacyServers");
+            String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(90));
+            Matcher m = READY.matcher(line);
+            m.find();
+            r = new Running(jvm, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            RUNNING.put(key, r);
+            return r;
+        } catch (Exception e) {
+            throw new AssertionError("cannot start " + app + " for " + setup, e);
+        }
+    }
+
+    /** Registers the shared JVMs with the root context so they are killed when the whole run ends. */
+    public static final class Lifecycle implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent("corsguard-demo-servers", k -> (ExtensionContext.Store.CloseableResource) () -> {
+                    for (Running r : RUNNING.values()) {
+                        r.close();
+                    }
+                    RUNNING.clear();
+                });
+        }
+    }
+}
