@@ -20,12 +20,12 @@ public final class DemoServers {
     public enum Setup {
         /** No agent at all: the control. */
         NO_AGENT(null),
-        MONITOR("mode=monitor"),
+        MONITOR("mode=monitor;grant-credentials=true;exposed-headers=X-Request-Id"),
         CORRECT("mode=correct;grant-credentials=true;exposed-headers=X-Request-Id"),
         OFF("mode=off"),
         /** correct mode with the Tomcat commit hook switched off: servlet responses go through the generic layer. */
         CORRECT_GENERIC("mode=correct;grant-credentials=true;exposed-headers=X-Request-Id;test.commit-hook=false"),
-        MONITOR_GENERIC("mode=monitor;test.commit-hook=false"),
+        MONITOR_GENERIC("mode=monitor;grant-credentials=true;exposed-headers=X-Request-Id;test.commit-hook=false"),
         FAULT_PASS("mode=correct;test.fault=throw;on-error=pass"),
         FAULT_STRIP("mode=correct;test.fault=throw;on-error=strip");
 
