@@ -27,7 +27,6 @@ public final class TomcatDemoServer {
         connector.setPort(port);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
-        tomcat.getService().addConnector(connector);
         Context ctx = tomcat.addContext("", base.getAbsolutePath());
         Tomcat.addServlet(ctx, "demo", new DemoServlet());
         ctx.addServletMappingDecoded("/*", "demo");
