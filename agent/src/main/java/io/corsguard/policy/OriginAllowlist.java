@@ -274,7 +274,16 @@ public final class OriginAllowlist {
         if (raw == null) {
             throw new InvalidOriginException(null, EXPECTED + "nothing");
         }
-        String s = raw.trim();
+        // only spaces and tabs around an entry are layout; a CR, LF or NUL is an error, not trimmed
+        int from = 0;
+        int to = raw.length();
+        while (from < to && isSpaceOrTab(raw.charAt(from))) {
+            from++;
+        }
+        while (to > from && isSpaceOrTab(raw.charAt(to - 1))) {
+            to--;
+        }
+        String s = raw.substring(from, to);
         if (s.isEmpty()) {
             throw new InvalidOriginException(raw, EXPECTED + "an empty entry");
         }
@@ -326,6 +335,9 @@ public final class OriginAllowlist {
                 portText = after.substring(1);
             }
         } else {
+            if (rest.indexOf('[') >= 0 || rest.indexOf(']') >= 0) {
+                throw new InvalidOriginException(raw, EXPECTED + "'[' or ']' outside a bracketed IPv6 host");
+            }
             int colon = rest.lastIndexOf(':');
             if (colon >= 0) {
                 portText = rest.substring(colon + 1);

@@ -16,6 +16,23 @@ import java.util.List;
  * CG008–CG010 are not made and CG013 has nothing left to report. Those violations are still
  * reported, with action {@link Action#STRIP_CREDENTIALS}: the removal is what correct mode does
  * about them, and it is what resolves them. CG006's single-ACAO repair is made regardless.
+ *
+ * <p>Readings where cors-rules.md leaves room, each pinned by a test:
+ * <ul>
+ * <li>Header values are compared after trimming spaces and tabs, as browsers do (Fetch
+ *     "normalize"); {@code ACAC:  true } is valid, {@code ACAO: a, b} and {@code ACAO: a b} are lists.</li>
+ * <li>"ACAC {@code true}" (CG003) holds when any ACAC token is exactly {@code true}; with
+ *     {@code ACAO: null} and request origin {@code null} both CG003 and CG004 fire, as both
+ *     conditions hold.</li>
+ * <li>CG001 is hygiene when every token is {@code false} in any case.</li>
+ * <li>CG009 drops duplicate methods case-sensitively ({@code patch} is not {@code PATCH}, Fetch
+ *     method check); CG008/CG010 drop duplicate header names case-insensitively.</li>
+ * <li>CG014 fires for any untrusted origin whatever ACAO says, and on any case of {@code true}.</li>
+ * <li>CG011's grant makes the CG002 and CG008–CG010 repairs under CG011's own action; those rules
+ *     did not fire on the response as written, so they are not reported.</li>
+ * <li>A value that could carry CR/LF/NUL (an app's Vary line, a requested header list) is never
+ *     re-emitted: that correction falls back to {@link Action#REPORTED}.</li>
+ * </ul>
  */
 public final class Policy {
     static final String ACAO = "Access-Control-Allow-Origin";

@@ -250,6 +250,9 @@ class OriginAllowlistTest {
             "ftp://trusted.com|the scheme 'ftp'",
             "trusted.com|no scheme",
             "https://trusted_com|the host",
+            "https://[::1|unclosed IPv6",
+            "https://[::1]x|text after the IPv6",
+            "https://*.[::1]|'[' or ']' outside",
     })
     void invalidEntriesAreErrors(String entry, String expected) {
         InvalidOriginException e = assertThrows(InvalidOriginException.class,
@@ -258,6 +261,15 @@ class OriginAllowlistTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertEquals(entry, e.entry());
+    }
+
+    @ParameterizedTest(name = "an entry with a control character is an error: {index}")
+    @ValueSource(strings = {"https://trusted.com\n", "\u0000https://trusted.com", "https://tr\u0000usted.com",
+            "\rhttps://trusted.com", "https://trusted.com\u00a0"})
+    void controlCharactersInEntriesAreErrors(String entry) {
+        InvalidOriginException e = assertThrows(InvalidOriginException.class,
+                () -> OriginAllowlist.parse(List.of(entry)));
+        assertTrue(e.getMessage().contains("whitespace or a control character"), e.getMessage());
     }
 
     @Test

@@ -280,6 +280,15 @@ class PolicyTest {
                 ok("CG007 does not ask for Vary on a wildcard", settings(), get(T),
                         lines(ACAO, "*")),
 
+                c("CG007 appends after a dangling comma without doubling it", settings(), get(T),
+                        lines(ACAO, T, VARY, "Accept-Encoding,"),
+                        fired("CG007/add-vary"),
+                        after(ACAO, T, VARY, "Accept-Encoding, Origin")),
+                c("CG007 turns an empty Vary line into Origin", settings(), get(T),
+                        lines(VARY, "Cookie", ACAO, T, VARY, ""),
+                        fired("CG007/add-vary"),
+                        after(ACAO, T, VARY, "Cookie", VARY, "Origin")),
+
                 // CG008
                 c("CG008 replaces * by the requested headers when allowed-headers is empty", settings(),
                         preflight(T, "PUT", "X-Token, Authorization"),
@@ -324,6 +333,16 @@ class PolicyTest {
                 ok("CG009 does not fire when ACAM lists the method", settings(), preflight(T, "PUT", null),
                         lines(ACAO, T, ACAC, "true", ACAM, "GET, PUT", VARY, "Origin")),
 
+                c("CG009 keeps method tokens case-sensitively", settings(), preflight(T, "GET", null),
+                        lines(ACAO, T, ACAC, "true", ACAM, "get, *", VARY, "Origin"),
+                        fired("CG009/replace-allow-methods"),
+                        after(ACAO, T, ACAC, "true", VARY, "Origin", ACAM, "get, GET")),
+                c("CG009 only reports when the preflight names no method and allowed-methods is empty", settings(),
+                        preflight(T, "", null),
+                        lines(ACAO, T, ACAC, "true", ACAM, "*", VARY, "Origin"),
+                        fired("CG009/reported"),
+                        after(ACAO, T, ACAC, "true", ACAM, "*", VARY, "Origin")),
+
                 // CG010
                 c("CG010 replaces * by exposed-headers", settings().exposed("X-Total", "ETag"), get(T),
                         lines(ACAO, T, ACAC, "true", ACEH, "*", VARY, "Origin"),
@@ -339,6 +358,11 @@ class PolicyTest {
                         after(ACAO, "*", ACEH, "*")),
                 ok("CG010 does not fire without credentials", settings(), get(T),
                         lines(ACAO, "*", ACEH, "*")),
+
+                c("CG010 leaves repeated lines of other headers untouched", settings().exposed("X-Total"), get(T),
+                        lines(ACAO, T, ACAC, "true", ACAH, "X-A", ACEH, "*", ACAH, "X-B", VARY, "Origin"),
+                        fired("CG010/replace-expose-headers"),
+                        after(ACAO, T, ACAC, "true", ACAH, "X-A", ACAH, "X-B", VARY, "Origin", ACEH, "X-Total")),
 
                 // CG011
                 c("CG011 reports missing credentials without grant-credentials", settings(), getWithCookie(T),
@@ -356,12 +380,28 @@ class PolicyTest {
                         fired("CG011/grant-credentials"),
                         after(ACAC, "true", ACAO, T, VARY, "Accept-Encoding, Origin", ACAH, "X-Token", ACAM, "PUT",
                                 ACEH, "X-Total")),
+                c("CG011 with grant-credentials leaves ACAH * when nothing can replace it", settings().grant(),
+                        preflight(T, "PUT", null),
+                        lines(ACAO, T, ACAM, "PUT", ACAH, "*", VARY, "Origin"),
+                        fired("CG011/grant-credentials"),
+                        after(ACAO, T, ACAM, "PUT", ACAH, "*", VARY, "Origin", ACAC, "true")),
+                c("CG011 with grant-credentials adds Vary along with the origin and CG007 agrees", settings().grant(),
+                        getWithCookie(T),
+                        lines(ACAO, T),
+                        fired("CG007/add-vary", "CG011/grant-credentials"),
+                        after(ACAO, T, ACAC, "true", VARY, "Origin")),
                 ok("CG011 does not fire for a request without credentials", settings().grant(), get(T),
                         lines(ACAO, T, VARY, "Origin")),
                 ok("CG011 does not fire for an untrusted origin", settings().grant(), getWithCookie(E),
                         lines(ACAO, "*")),
                 ok("CG011 does not fire when ACAO names another origin", settings().grant(), getWithCookie(T),
                         lines(ACAO, "https://other.com")),
+
+                c("CG011 does not fire on a response that has ACAC, even an invalid one", settings().grant(),
+                        getWithCookie(T),
+                        lines(ACAO, T, ACAC, "false", VARY, "Origin"),
+                        fired("CG001/strip-credentials"),
+                        after(ACAO, T, VARY, "Origin")),
 
                 // CG012
                 c("CG012 reports a trusted preflight answered 401", settings(), preflight(T, "PUT", null),
@@ -382,6 +422,10 @@ class PolicyTest {
                         lines(ACAC, "true"),
                         fired("CG013/reported"),
                         after(ACAC, "true")),
+                c("CG013 reports removal for a trusted origin when CG001 removes false", settings(), get(T),
+                        lines(ACAC, "false"),
+                        fired("CG001/strip-credentials", "CG013/strip-credentials"),
+                        after()),
                 ok("CG013 does not fire on Vary alone", settings(), get(E),
                         lines(VARY, "Origin")),
 
@@ -396,6 +440,11 @@ class PolicyTest {
                         lines(ACAO, E, ACAPN, "true", VARY, "Origin"),
                         fired("CG014/strip-private-network"),
                         after(ACAO, E, VARY, "Origin")),
+                c("CG014 and CG003 correct an untrusted intranet preflight together", settings(),
+                        preflight("http://attacker.test", "GET", null),
+                        lines(ACAO, "http://attacker.test", ACAC, "true", ACAPN, "true", VARY, "Origin"),
+                        fired("CG003/strip-credentials", "CG014/strip-private-network"),
+                        after(ACAO, "http://attacker.test", VARY, "Origin")),
                 ok("CG014 leaves the private network grant of a trusted origin", settings(), preflight(T, "GET", null),
                         lines(ACAO, T, ACAC, "true", ACAPN, "true", VARY, "Origin")),
 
@@ -434,7 +483,16 @@ class PolicyTest {
                         preflight(T, "PUT", "X-Token"),
                         lines(ACAO, "*", ACAM, "PUT", ACAH, "*"),
                         fired("CG011/reported"),
-                        after(ACAO, "*", ACAM, "PUT", ACAH, "*"))
+                        after(ACAO, "*", ACAM, "PUT", ACAH, "*")),
+                // several rules at once: corrections computed from the response as written, applied together
+                c("CG002 CG008 CG009 and CG010 are corrected together for a trusted preflight",
+                        settings().exposed("X-Total").methods("GET", "PUT"),
+                        preflight(T, "PUT", "X-Token"),
+                        lines(ACAO, "*", ACAC, "true", ACAM, "*", ACAH, "*", ACEH, "*", VARY, "Accept-Encoding"),
+                        fired("CG002/set-origin", "CG008/replace-allow-headers", "CG009/replace-allow-methods",
+                                "CG010/replace-expose-headers"),
+                        after(ACAC, "true", ACAO, T, VARY, "Accept-Encoding, Origin", ACAH, "X-Token", ACAM, "GET, PUT",
+                                ACEH, "X-Total"))
         );
     }
 
