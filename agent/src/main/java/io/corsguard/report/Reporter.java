@@ -67,6 +67,8 @@ public final class Reporter implements AutoCloseable {
         this.format = new LineFormat(settings.format());
         this.context = new LoggerContext();
         context.setName("corsguard");
+        // logback reads the MDC from its context; left unset, every append fails with an NPE
+        context.setMDCAdapter(new NoMdc());
         // a listener present means logback never falls back to printing its status on errors
         context.getStatusManager().add(new NopStatusListener());
         context.start();
