@@ -1,0 +1,243 @@
+package io.corsguard.report;
+
+import io.corsguard.policy.Action;
+import io.corsguard.policy.HeaderLines;
+import io.corsguard.policy.RequestFacts;
+import io.corsguard.policy.Rule;
+import io.corsguard.policy.Violation;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Folds identical violations (same rule, action, server, origin and path) within the dedupe
+ * window: the first occurrence is written at once with count 1; later ones in the window only
+ * bump a counter; the first occurrence after the window (or a sweep, {@link #flush}) writes one
+ * folded line whose count is the occurrences since the previous line.
+ *
+ * <p>Lock-free: a {@link ConcurrentHashMap} of windows, each an {@link AtomicLong} of pending
+ * occurrences that is set to -1 when the window is closed, so an increment never races into a
+ * window whose count was already written. Bounded: at most {@link #MAX_KEYS} windows and
+ * {@link #MAX_CHARS} characters of kept line bodies; beyond that a violation is written
+ * without dedupe and counted as overflow, so random hostile origins cannot grow memory.
+ *
+ * <p>Expired windows are swept at most once per window length by whichever caller notices first
+ * (no background thread): their pending counts are written and the windows dropped.
+ */
+final class Dedupe {
+    static final int MAX_KEYS = 10_000;
+    static final long MAX_CHARS = 4_000_000L;
+    /** Keys keep at most this many characters of origin and path (plus full length and hash). */
+    static final int MAX_KEY_PART = 256;
+
+    /** Where lines go: the reporter frames the body with ts and count. */
+    interface Sink {
+        void write(String body, long count, boolean folded);
+    }
+
+    private final long window;
+    private final LineFormat format;
+    private final Sink sink;
+    private final Counters counters;
+    private final LongSupplier clock;
+    private final int maxKeys;
+    private final ConcurrentHashMap<Key, Window> windows = new ConcurrentHashMap<>();
+    private final AtomicLong keptChars = new AtomicLong();
+    private final AtomicLong lastSweep;
+
+    Dedupe(long windowMillis, LineFormat format, Sink sink, Counters counters, LongSupplier clock, int maxKeys) {
+        this.window = windowMillis;
+        this.format = format;
+        this.sink = sink;
+        this.counters = counters;
+        this.clock = clock;
+        this.maxKeys = maxKeys;
+        this.lastSweep = new AtomicLong(clock.getAsLong());
+    }
+
+    void record(String mode, String server, RequestFacts request, Violation v, HeaderLines written,
+                HeaderLines corrected) {
+        if (window <= 0) {
+            sink.write(format.body(mode, server, request, v, written, corrected), 1, false);
+            return;
+        }
+        long now = clock.getAsLong();
+        Key key = new Key(v.rule(), v.action(), server, request.origin(), request.path());
+        for (;;) {
+            Window w = windows.get(key);
+            if (w == null) {
+                if (windows.size() >= maxKeys || keptChars.get() >= MAX_CHARS) {
+                    counters.dedupeOverflow();
+                    sink.write(format.body(mode, server, request, v, written, corrected), 1, false);
+                    break;
+                }
+                String body = format.body(mode, server, request, v, written, corrected);
+                if (windows.putIfAbsent(key, new Window(now, body)) == null) {
+                    keptChars.addAndGet(body.length());
+                    sink.write(body, 1, false);
+                    break;
+                }
+                continue; // another thread opened this window first: count into it
+            }
+            if (now - w.start < window) {
+                if (w.tryIncrement()) {
+                    break;
+                }
+                // closed by another thread that is replacing or dropping it: look again
+                Thread.yield();
+                continue;
+            }
+            long pending = w.close();
+            if (pending < 0) {
+                Thread.yield();
+                continue;
+            }
+            // this occurrence opens the next window and carries the folded ones with it
+            String body = format.body(mode, server, request, v, written, corrected);
+            windows.replace(key, w, new Window(now, body));
+            keptChars.addAndGet(body.length() - w.body.length());
+            sink.write(body, pending + 1, pending > 0);
+            break;
+        }
+        if (now - lastSweep.get() >= window) {
+            long last = lastSweep.get();
+            if (now - last >= window && lastSweep.compareAndSet(last, now)) {
+                sweep(now, false);
+            }
+        }
+    }
+
+    /** Writes every pending folded count now (windows stay open) and drops expired windows. */
+    void flush() {
+        sweep(clock.getAsLong(), true);
+    }
+
+    int size() {
+        return windows.size();
+    }
+
+    private void sweep(long now, boolean all) {
+        for (Iterator<Map.Entry<Key, Window>> it = windows.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Window> e = it.next();
+            Window w = e.getValue();
+            if (now - w.start >= window) {
+                long pending = w.close();
+                if (pending >= 0) {
+                    // only the closer removes a window, so this cannot drop a fresh one
+                    windows.remove(e.getKey(), w);
+                    keptChars.addAndGet(-w.body.length());
+                    if (pending > 0) {
+                        sink.write(w.body, pending, true);
+                    }
+                }
+            } else if (all) {
+                long pending = w.drain();
+                if (pending > 0) {
+                    sink.write(w.body, pending, true);
+                }
+            }
+        }
+    }
+
+    /** One open window: the kept line body and the occurrences folded since its last line (-1: closed). */
+    static final class Window extends AtomicLong {
+        private static final long serialVersionUID = 1L;
+        final long start;
+        final String body;
+
+        Window(long start, String body) {
+            this.start = start;
+            this.body = body;
+        }
+
+        boolean tryIncrement() {
+            for (;;) {
+                long p = get();
+                if (p < 0) {
+                    return false;
+                }
+                if (compareAndSet(p, p + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Closes the window; returns its pending count, or -1 when another thread closed it. */
+        long close() {
+            return getAndSet(-1);
+        }
+
+        long drain() {
+            for (;;) {
+                long p = get();
+                if (p <= 0) {
+                    return 0;
+                }
+                if (compareAndSet(p, 0)) {
+                    return p;
+                }
+            }
+        }
+    }
+
+    /**
+     * What makes two violations identical. Long origins and paths are kept as a prefix plus full
+     * length and hash: an 8 KB origin must not pin 8 KB per window. Two different long values
+     * that share prefix, length and hash would fold together; that is acceptable for a report.
+     */
+    static final class Key {
+        private final Rule rule;
+        private final Action action;
+        private final String server;
+        private final String origin;
+        private final String path;
+        private final int originLength;
+        private final int pathLength;
+        private final int originHash;
+        private final int pathHash;
+        private final int hash;
+
+        Key(Rule rule, Action action, String server, String origin, String path) {
+            this.rule = rule;
+            this.action = action;
+            this.server = server == null ? "" : server;
+            String o = origin == null ? "" : origin;
+            String p = path == null ? "" : path;
+            this.originLength = o.length();
+            this.pathLength = p.length();
+            this.originHash = o.hashCode();
+            this.pathHash = p.hashCode();
+            this.origin = o.length() > MAX_KEY_PART ? o.substring(0, MAX_KEY_PART) : o;
+            this.path = p.length() > MAX_KEY_PART ? p.substring(0, MAX_KEY_PART) : p;
+            int h = rule.hashCode();
+            h = 31 * h + action.hashCode();
+            h = 31 * h + this.server.hashCode();
+            h = 31 * h + originHash;
+            h = 31 * h + pathHash;
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return hash == k.hash && rule == k.rule && action == k.action
+                && originLength == k.originLength && pathLength == k.pathLength
+                && originHash == k.originHash && pathHash == k.pathHash
+                && server.equals(k.server) && origin.equals(k.origin) && path.equals(k.path);
+        }
+    }
+}

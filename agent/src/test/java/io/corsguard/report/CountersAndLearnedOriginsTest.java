@@ -1,0 +1,153 @@
+package io.corsguard.report;
+
+import io.corsguard.policy.Action;
+import io.corsguard.policy.Decision;
+import io.corsguard.policy.HeaderLines;
+import io.corsguard.policy.HeaderPatch;
+import io.corsguard.policy.Rule;
+import io.corsguard.policy.Violation;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CountersAndLearnedOriginsTest {
+
+    @Test
+    void countsPerRuleAndActionJudgedAndCorrected() {
+        try (Fixture f = Fixture.json()) {
+            Reporter r = f.reporter;
+            r.responseJudged();
+            r.responseJudged();
+            r.responseJudged();
+            f.cg003("https://evil.example", "/a");
+            f.cg003("https://evil.example", "/a"); // folded in the log, still counted
+            HeaderLines written = Fixture.reflected("https://evil.example");
+            Decision d = new Decision(List.of(new Violation(Rule.CG003, Action.STRIP_CREDENTIALS),
+                new Violation(Rule.CG007, Action.ADD_VARY)),
+                HeaderPatch.builder().remove("Access-Control-Allow-Credentials").set("Vary", "Origin").build());
+            r.violations("correct", "servlet", Fixture.get("https://evil.example", "/b"), written,
+                written.apply(d.patch()), d);
+            // correct mode, report-only violation: not a corrected response
+            r.violations("correct", "servlet", Fixture.get("https://a.example", "/c"), written, written,
+                Fixture.decision(Rule.CG013, Action.REPORTED));
+
+            Counters c = r.counters();
+            assertEquals(3, c.rule(Rule.CG003));
+            assertEquals(1, c.rule(Rule.CG007));
+            assertEquals(1, c.rule(Rule.CG013));
+            assertEquals(0, c.rule(Rule.CG001));
+            assertEquals(3, c.action(Action.STRIP_CREDENTIALS));
+            assertEquals(1, c.action(Action.ADD_VARY));
+            assertEquals(1, c.action(Action.REPORTED));
+            assertEquals(3, c.judged());
+            assertEquals(1, c.corrected());
+
+            Map<String, Long> s = c.snapshot();
+            assertEquals(3L, s.get("rule.CG003"));
+            assertEquals(3L, s.get("action.strip-credentials"));
+            assertEquals(3L, s.get("responses.judged"));
+            assertEquals(1L, s.get("responses.corrected"));
+            assertEquals(0L, s.get("rule.CG016"), "every rule is present, zeros included");
+            assertEquals(0L, s.get("action.strip-private-network"));
+            assertEquals(0L, s.get("errors.total"));
+            assertEquals(4L, s.get("report.lines"), "CG003 /a once, CG003 and CG007 /b, CG013 /c");
+        }
+    }
+
+    @Test
+    void noDecisionOrNoViolationsWritesNothing() {
+        try (Fixture f = Fixture.json()) {
+            f.reporter.violations("monitor", "servlet", Fixture.get("https://a.example", "/"),
+                HeaderLines.of(200), null, null);
+            f.reporter.violations("monitor", "servlet", Fixture.get("https://a.example", "/"),
+                HeaderLines.of(200), null, new Decision(List.of(), HeaderPatch.empty()));
+            assertEquals(List.of(), f.lines());
+        }
+    }
+
+    @Test
+    void learnedOriginsCountEveryOriginSentCredentials() {
+        try (Fixture f = Fixture.json()) {
+            Reporter r = f.reporter;
+            r.credentialsSent("https://app.example.com");
+            r.credentialsSent("https://app.example.com");
+            r.credentialsSent("http://localhost:3000");
+            r.credentialsSent("null");
+            r.credentialsSent(null);
+            assertEquals(Map.of("https://app.example.com", 2L, "http://localhost:3000", 1L, "null", 1L),
+                r.learnedOrigins());
+            assertEquals(List.of("http://localhost:3000", "https://app.example.com", "null"),
+                List.copyOf(r.learnedOrigins().keySet()), "sorted");
+        }
+    }
+
+    @Test
+    void hostileLearnedOriginsAreStoredEscapedAndCut() {
+        try (Fixture f = Fixture.json()) {
+            f.reporter.credentialsSent("https://e.example\r\nX: y");
+            f.reporter.credentialsSent("https://" + "a".repeat(8000));
+            for (String key : f.reporter.learnedOrigins().keySet()) {
+                assertTrue(key.length() <= LearnedOrigins.MAX_KEY + 32, key);
+                for (char c : key.toCharArray()) {
+                    assertTrue(c >= 0x20 && c < 0x7f, key);
+                }
+            }
+            assertTrue(f.reporter.learnedOrigins().containsKey("https://e.example\\r\\nX: y"));
+        }
+    }
+
+    @Test
+    void suggestedLineListsOnlySerializedOriginsNormalisedAndSorted() {
+        try (Fixture f = Fixture.json()) {
+            Reporter r = f.reporter;
+            for (String o : new String[] {"https://b.example.com", "https://App.Example.com", "http://localhost:3000",
+                "https://a.example.com:443", "https://a.example.com", "http://[::1]:8080", "http://10.0.0.1",
+                "null", "https://evil.example/path", "https://user@evil.example", "file://", "ftp://x.example",
+                "https://bad_host.example", "https://x.example:99999", "https://x.example:", "https://-x.example",
+                "https://e.example\r\n", "chrome-extension://abcdef"}) {
+                r.credentialsSent(o);
+            }
+            assertEquals("allowed-origins=http://10.0.0.1,http://[::1]:8080,http://localhost:3000,"
+                + "https://a.example.com,https://app.example.com,https://b.example.com", r.suggestedAllowedOrigins());
+        }
+    }
+
+    @Test
+    void suggestedLineIsEmptyWithoutLearnedOrigins() {
+        try (Fixture f = Fixture.json()) {
+            assertEquals("allowed-origins=", f.reporter.suggestedAllowedOrigins());
+        }
+    }
+
+    @Test
+    void serializedOriginParsing() {
+        assertEquals("https://a.example", LearnedOrigins.serializedOrigin("HTTPS://A.EXAMPLE"));
+        assertEquals("http://a.example:8080", LearnedOrigins.serializedOrigin("http://a.example:8080"));
+        assertEquals("http://a.example", LearnedOrigins.serializedOrigin("http://a.example:80"));
+        assertNull(LearnedOrigins.serializedOrigin("https://a.example/"));
+        assertNull(LearnedOrigins.serializedOrigin("https://"));
+        assertNull(LearnedOrigins.serializedOrigin("https://a..example"));
+        assertNull(LearnedOrigins.serializedOrigin("https://[zz]"));
+        assertNull(LearnedOrigins.serializedOrigin("https://[::1]x"));
+    }
+
+    @Test
+    void restartKeepsCountersAndLearnedOrigins() {
+        Fixture f = Fixture.json();
+        f.cg003("https://evil.example", "/a");
+        f.reporter.credentialsSent("https://app.example");
+        Reporter next = f.reporter.restart(Fixture.settings(ReportSettings.Format.TEXT, 0));
+        try {
+            assertEquals(1, next.counters().rule(Rule.CG003));
+            assertEquals(Map.of("https://app.example", 1L), next.learnedOrigins());
+            assertEquals(ReportSettings.Format.TEXT, next.settings().format());
+        } finally {
+            next.close();
+        }
+    }
+}
