@@ -1,6 +1,7 @@
 package io.corsguard.install;
 
 import io.corsguard.bootstrap.CorsGuardBridge;
+import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.config.ConfigError;
 import io.corsguard.config.ConfigLoader;
 import io.corsguard.config.ConfigResult;
@@ -11,6 +12,7 @@ import io.corsguard.engine.Engine;
 import io.corsguard.netty.NettyInstrumentation;
 import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
+import io.corsguard.servlet.GenericServletLayer;
 import io.corsguard.servlet.ServletInstrumentation;
 import io.corsguard.servlet.TomcatInstrumentation;
 import java.lang.instrument.Instrumentation;
@@ -65,6 +67,7 @@ public final class Installer {
             reporter.warn(warning.message());
         }
         Engine engine = new Engine(config, reporter);
+        ServletBridge.setLayer(new GenericServletLayer());
         CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
 
         List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
