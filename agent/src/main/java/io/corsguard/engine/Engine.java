@@ -5,6 +5,7 @@ import io.corsguard.bootstrap.CorsGuardHandler;
 import io.corsguard.config.CorsGuardConfig;
 import io.corsguard.config.Mode;
 import io.corsguard.config.OnError;
+import io.corsguard.config.TestFault;
 import io.corsguard.policy.Decision;
 import io.corsguard.policy.HeaderLines;
 import io.corsguard.policy.Policy;
@@ -62,7 +63,7 @@ public final class Engine implements CorsGuardHandler {
             request.requestMethod, request.requestHeaders, request.credentialsHint);
         HeaderLines written = HeaderLines.ofPairs(status, lines, lineCount);
         Decision decision = s.policy.evaluate(facts, written);
-        reporter.counters().judged();
+        reporter.responseJudged();
         HeaderLines sent = written;
         String[] ops = null;
         if (decision != null) {
@@ -70,7 +71,6 @@ public final class Engine implements CorsGuardHandler {
             if (correct) {
                 ops = decision.patch().operations();
                 sent = written.apply(decision.patch());
-                reporter.counters().corrected();
             }
             reporter.violations(mode.label(), server, facts, written, correct ? sent : null, decision);
         }

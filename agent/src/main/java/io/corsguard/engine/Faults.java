@@ -1,5 +1,7 @@
 package io.corsguard.engine;
 
+import io.corsguard.config.TestFault;
+
 /**
  * The test-only fault switch ({@code test.fault}): makes the judge fail on purpose so tests can
  * show that a failing agent leaves the response as written ({@code on-error=pass}) or strips its
@@ -9,17 +11,17 @@ final class Faults {
     private Faults() {
     }
 
-    static void inject(String fault) {
-        if (fault == null || "none".equals(fault)) {
+    static void inject(TestFault fault) {
+        if (fault == TestFault.NONE) {
             return;
         }
-        if ("throw".equals(fault)) {
+        if (fault == TestFault.THROW) {
             throw new IllegalStateException("corsguard test fault: throw");
         }
-        if ("oom".equals(fault)) {
+        if (fault == TestFault.OOM) {
             throw new OutOfMemoryError("corsguard test fault: oom");
         }
-        if ("slow".equals(fault)) {
+        if (fault == TestFault.SLOW) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.corsguard.install;
 import io.corsguard.report.Reporter;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -21,6 +22,12 @@ final class FailureListener extends AgentBuilder.Listener.Adapter {
 
     @Override
     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+        if (throwable instanceof TypePool.Resolution.NoSuchTypeException) {
+            // a super type the class loader cannot see (optional dependency absent): the class is
+            // simply not one of ours; counting it as an agent failure would be noise
+            reporter.debug("not instrumented " + typeName + ": " + throwable.getMessage());
+            return;
+        }
         reporter.agentFailure("instrument " + typeName, throwable);
     }
 }

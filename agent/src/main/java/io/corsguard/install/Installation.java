@@ -47,7 +47,7 @@ final class Installation {
 
     void startReloading() {
         long interval = engine.config().reloadIntervalMillis();
-        if (interval <= 0 || engine.config().file() == null) {
+        if (interval <= 0 || engine.config().configFile() == null) {
             return;
         }
         Thread t = new Thread(() -> reloadLoop(interval), "corsguard-reload");
@@ -89,7 +89,7 @@ final class Installation {
 
     /** Last-modified time and length folded together: a change of either triggers a reload. */
     private static long stamp(CorsGuardConfig config) {
-        String path = config.file();
+        String path = config.configFile();
         if (path == null) {
             return 0;
         }
@@ -104,7 +104,7 @@ final class Installation {
             t.interrupt();
         }
         try {
-            reporter.summary();
+            reporter.flush();
             reporter.close();
         } catch (Throwable ignored) {
             // the JVM is going down; never delay or fail its exit

@@ -20,9 +20,12 @@ import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
  * Starts the agent inside its hidden class loader: configuration, reporter, engine, then one
@@ -79,9 +82,9 @@ public final class Installer {
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
             .with(new FailureListener(reporter))
             // name-based ignores first: any other matcher would parse the class file
-            .ignore(nameStartsWith("io.corsguard.")
+            .ignore(agentPackages()
                 .or(nameStartsWith("java."))
-                .or(nameStartsWith("javax.").and(nameStartsWith("javax.servlet.").not()))
+                .or(nameStartsWith("javax.").and(not(nameStartsWith("javax.servlet."))))
                 .or(nameStartsWith("jdk."))
                 .or(nameStartsWith("sun."))
                 .or(nameStartsWith("com.sun."))
@@ -98,14 +101,24 @@ public final class Installer {
         Installation installation = new Installation(engine, reporter, transformer, inst, agentArgs);
         reporter.info("CorsGuard " + VERSION + " " + (attach ? "attached" : "started") + ": mode=" + config.mode().label()
             + ", config=" + config.source()
-            + ", allowed-origins=" + config.allowedOriginsList().size() + " entr" + (config.allowedOriginsList().size() == 1 ? "y" : "ies")
+            + ", allowed-origins=" + config.allowedOriginsAsWritten().size() + " entr" + (config.allowedOriginsAsWritten().size() == 1 ? "y" : "ies")
             + ", instrumentation=" + names);
         installation.startReloading();
         Runtime.getRuntime().addShutdownHook(new Thread(installation::shutdown, "corsguard-shutdown"));
         return installation;
     }
 
+    /** The agent's own packages (not the whole io.corsguard namespace: the demo app lives there too). */
+    private static ElementMatcher.Junction<TypeDescription> agentPackages() {
+        ElementMatcher.Junction<TypeDescription> m = nameStartsWith("io.corsguard.shaded.");
+        for (String p : new String[] {"bootstrap", "launcher", "install", "engine", "cli", "config", "policy", "report", "servlet", "netty"}) {
+            m = m.or(nameStartsWith("io.corsguard." + p + "."));
+        }
+        return m;
+    }
+
     static ReportSettings reportSettings(CorsGuardConfig config) {
-        return new ReportSettings(config.logFormat(), config.logFile(), config.logLevel(), config.dedupeWindowMillis());
+        return new ReportSettings(ReportSettings.Format.parse(config.logFormat().label()), config.logFile(),
+            config.logLevel().label(), config.reportDedupeWindowMillis());
     }
 }
