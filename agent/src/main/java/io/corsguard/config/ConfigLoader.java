@@ -736,8 +736,16 @@ public final class ConfigLoader {
     private static ConfigError unknownKey(String source, int line, String name, String value, List<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        String lowerName = name.toLowerCase(Locale.ROOT);
+        String bareName = stripLayerPrefix(lowerName);
         for (String c : candidates) {
-            int d = distance(name.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+            String lower = c.toLowerCase(Locale.ROOT);
+            int d = distance(lowerName, lower);
+            String bare = stripLayerPrefix(lower);
+            if (bare.length() > bareName.length() && bare.endsWith(bareName) && bareName.length() >= 3
+                    && ".-_".indexOf(bare.charAt(bare.length() - bareName.length() - 1)) >= 0) {
+                d = Math.min(d, 1); // the key without its group: dedupe-window for report.dedupe-window
+            }
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
@@ -746,6 +754,13 @@ public final class ConfigLoader {
         boolean near = bestDistance <= 2 || (bestDistance <= 3 && name.length() >= 12);
         return new ConfigError(source, line, null, name, value,
                 near ? "unknown key; did you mean " + best + "?" : "unknown key");
+    }
+
+    private static String stripLayerPrefix(String lowerName) {
+        String prefix = Key.PREFIX; // corsguard. and corsguard_ have the same length
+        return lowerName.length() > prefix.length()
+                && lowerName.regionMatches(0, "corsguard", 0, prefix.length() - 1)
+                ? lowerName.substring(prefix.length()) : lowerName;
     }
 
     /** Levenshtein distance. */

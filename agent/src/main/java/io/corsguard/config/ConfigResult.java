@@ -32,7 +32,11 @@ public final class ConfigResult {
         return config;
     }
 
-    /** Every problem found, one per problem, in file order then layer order. */
+    /**
+     * Every problem found, one per problem, in a stable order: problems with keys and lines
+     * (unknown, duplicate, malformed) first, then bad values from the file up to the agent
+     * arguments.
+     */
     public List<ConfigError> errors() {
         return errors;
     }
