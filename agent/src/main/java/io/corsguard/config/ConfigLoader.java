@@ -11,6 +11,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -362,6 +363,8 @@ public final class ConfigLoader {
             errors.add(namedBy.error(namedBy.value, expected + ", no such file"));
         } catch (AccessDeniedException e) {
             errors.add(namedBy.error(namedBy.value, expected + ", access denied"));
+        } catch (FileSystemException e) {
+            errors.add(namedBy.error(namedBy.value, expected + ", " + (e.getReason() != null ? e.getReason() : e)));
         } catch (IOException | RuntimeException e) {
             errors.add(namedBy.error(namedBy.value, expected + ", " + e));
         }

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ConfigErrorTest {
     private static final String MODES = "expected one of monitor, correct, off";
@@ -243,11 +244,18 @@ class ConfigErrorTest {
     @Test
     void unreadable_file_is_an_error() throws IOException {
         Path f = file("corsguard.mode=correct");
-        if (!f.toFile().setReadable(false) || Files.isReadable(f)) {
-            return; // running as root: permissions cannot make the file unreadable
-        }
+        assumeTrue(f.toFile().setReadable(false) && !Files.isReadable(f),
+                "running as root: permissions cannot make the file unreadable");
         assertErrors(TestSupport.file(f),
                 "agent argument: config = '" + f + "': expected a readable properties file, access denied");
+    }
+
+    @Test
+    void path_through_a_regular_file_is_unreadable() throws IOException {
+        Path f = file("corsguard.mode=correct");
+        Path through = f.resolve("x.properties");
+        assertErrors(args("config=" + through),
+                "agent argument: config = '" + through + "': expected a readable properties file, Not a directory");
     }
 
     @Test
