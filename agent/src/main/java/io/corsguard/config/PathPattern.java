@@ -61,31 +61,43 @@ public final class PathPattern {
             return false;
         }
         int end = path.indexOf('?');
-        return match(0, path, 0, end < 0 ? path.length() : end);
-    }
-
-    private boolean match(int si, String path, int pos, int end) {
-        pos = skipSlashes(path, pos, end);
-        if (si == segments.length) {
-            return pos >= end;
+        if (end < 0) {
+            end = path.length();
         }
-        String seg = segments[si];
-        if (seg.equals(ANY_SEGMENTS)) {
-            while (true) {
-                if (match(si + 1, path, pos, end)) {
-                    return true;
-                }
-                if (pos >= end) {
-                    return false;
-                }
-                pos = skipSlashes(path, segmentEnd(path, pos, end), end);
+        // Wildcard matching over segments with backtracking to the last ** only: each other pattern
+        // segment consumes exactly one path segment, so this is O(segments x pattern segments),
+        // not exponential in the number of ** (request paths are attacker-controlled).
+        int n = segments.length;
+        int si = 0;
+        int pos = skipSlashes(path, 0, end);
+        int starSi = -1;
+        int starPos = -1;
+        while (pos < end) {
+            if (si < n && segments[si].equals(ANY_SEGMENTS)) {
+                starSi = si++;
+                starPos = pos;
+                continue;
             }
+            if (si < n) {
+                int segEnd = segmentEnd(path, pos, end);
+                if (matchSegment(segments[si], path, pos, segEnd)) {
+                    si++;
+                    pos = skipSlashes(path, segEnd, end);
+                    continue;
+                }
+            }
+            if (starSi < 0) {
+                return false;
+            }
+            // let the last ** absorb one more segment and retry what follows it
+            si = starSi + 1;
+            starPos = skipSlashes(path, segmentEnd(path, starPos, end), end);
+            pos = starPos;
         }
-        if (pos >= end) {
-            return false;
+        while (si < n && segments[si].equals(ANY_SEGMENTS)) {
+            si++;
         }
-        int segEnd = segmentEnd(path, pos, end);
-        return matchSegment(seg, path, pos, segEnd) && match(si + 1, path, segEnd, end);
+        return si == n;
     }
 
     private static int skipSlashes(String path, int pos, int end) {
