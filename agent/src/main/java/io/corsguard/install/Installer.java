@@ -16,7 +16,10 @@ import io.corsguard.servlet.GenericServletLayer;
 import io.corsguard.servlet.ServletInstrumentation;
 import io.corsguard.servlet.TomcatInstrumentation;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -45,7 +48,10 @@ public final class Installer {
         try {
             ConfigResult result = ConfigLoader.load(agentArgs, SystemSources.properties(), System.getenv());
             if (!result.ok()) {
-                for (ConfigError error : result.errors()) {
+                List<ConfigError> errors = new ArrayList<>(result.errors());
+                // in file order, so a user fixes them top to bottom
+                Collections.sort(errors, Comparator.comparingInt(ConfigError::line));
+                for (ConfigError error : errors) {
                     System.err.println("[corsguard] configuration error: " + error.message());
                 }
                 System.err.println("[corsguard] CorsGuard is inert: " + result.errors().size()

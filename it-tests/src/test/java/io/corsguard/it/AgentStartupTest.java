@@ -71,7 +71,7 @@ class AgentStartupTest {
         List<String> out = run(List.of(ChildJvm.javaagent("config=" + config)), PlainApp.class);
         String err = out.get(1);
         assertTrue(out.get(0).contains("plain app: done"), "the app still runs: " + out.get(0));
-        List<String> errors = err.lines().filter(l -> l.contains("configuration error")).collect(Collectors.toList());
+        List<String> errors = err.lines().filter(l -> l.contains("configuration error:")).collect(Collectors.toList());
         assertEquals(3, errors.size(), err);
         assertTrue(errors.get(0).contains(config + ":2") && errors.get(0).contains("corsguard.mode") && errors.get(0).contains("corect")
             && errors.get(0).contains("monitor"), errors.get(0));
