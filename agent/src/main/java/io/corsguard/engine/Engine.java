@@ -80,6 +80,20 @@ public final class Engine implements CorsGuardHandler {
         return ops;
     }
 
+    /** What {@link #decide} would return, without reporting or counting (generic servlet layer, write time). */
+    @Override
+    public String[] preview(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
+        State s = state;
+        CorsGuardConfig config = s.config;
+        if (config.mode() != Mode.CORRECT || !config.pathAllowed(request.path)) {
+            return null;
+        }
+        Faults.inject(config.testFault());
+        Decision decision = s.policy.evaluate(new RequestFacts(request.origin, request.method, request.path,
+            request.requestMethod, request.requestHeaders, request.credentialsHint), HeaderLines.ofPairs(status, lines, lineCount));
+        return decision == null || decision.patch().isEmpty() ? null : decision.patch().operations();
+    }
+
     private static boolean carriesCredentials(HeaderLines lines) {
         for (int i = 0; i < lines.size(); i++) {
             if ("true".equals(lines.value(i)) && "Access-Control-Allow-Credentials".equalsIgnoreCase(lines.name(i))) {
