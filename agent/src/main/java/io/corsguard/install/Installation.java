@@ -2,6 +2,7 @@ package io.corsguard.install;
 
 import io.corsguard.bootstrap.CorsGuardBridge;
 import io.corsguard.config.ConfigError;
+import io.corsguard.config.ConfigFileWatch;
 import io.corsguard.config.ConfigLoader;
 import io.corsguard.config.ConfigResult;
 import io.corsguard.config.ConfigWarning;
@@ -9,7 +10,6 @@ import io.corsguard.config.CorsGuardConfig;
 import io.corsguard.config.Mode;
 import io.corsguard.engine.Engine;
 import io.corsguard.report.Reporter;
-import java.io.File;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
@@ -21,7 +21,8 @@ final class Installation {
     private final Instrumentation inst;
     private final String agentArgs;
     private volatile Thread reloader;
-    private long fileStamp;
+    /** The file as last read, good or bad: a rejected edit is reported once, not every interval. */
+    private volatile ConfigFileWatch watch;
 
     Installation(Engine engine, Reporter reporter, ResettableClassFileTransformer transformer,
                  Instrumentation inst, String agentArgs) {
@@ -30,7 +31,7 @@ final class Installation {
         this.transformer = transformer;
         this.inst = inst;
         this.agentArgs = agentArgs;
-        this.fileStamp = stamp(engine.config());
+        this.watch = engine.config().fileWatch();
     }
 
     /** Applies a new good configuration: takes effect on the next response. */
@@ -42,7 +43,7 @@ final class Installation {
         }
         reporter.info("configuration " + (why == null ? "reloaded" : "applied (" + why + ")") + ": mode=" + config.mode().label()
             + ", config=" + config.source());
-        fileStamp = stamp(config);
+        watch = config.fileWatch();
     }
 
     void startReloading() {
@@ -70,12 +71,12 @@ final class Installation {
     }
 
     private synchronized void checkFile() {
-        long now = stamp(engine.config());
-        if (now == fileStamp) {
+        ConfigFileWatch w = watch;
+        if (w == null || !w.changed()) {
             return;
         }
-        fileStamp = now;
-        ConfigResult result = ConfigLoader.load(agentArgs, SystemSources.properties(), System.getenv());
+        ConfigResult result = ConfigLoader.reload(engine.config());
+        watch = result.fileWatch();
         if (!result.ok()) {
             for (ConfigError error : result.errors()) {
                 reporter.error("configuration error: " + error.message());
@@ -85,16 +86,6 @@ final class Installation {
             return;
         }
         reconfigure(result.config(), null);
-    }
-
-    /** Last-modified time and length folded together: a change of either triggers a reload. */
-    private static long stamp(CorsGuardConfig config) {
-        String path = config.configFile();
-        if (path == null) {
-            return 0;
-        }
-        File f = new File(path);
-        return f.lastModified() * 31 + f.length();
     }
 
     void shutdown() {

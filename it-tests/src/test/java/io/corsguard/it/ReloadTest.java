@@ -1,0 +1,71 @@
+package io.corsguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corsguard.demo.RawHttp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hot reload: a changed file takes effect on the next responses; a broken one keeps the last good configuration. */
+class ReloadTest {
+    @TempDir
+    Path tmp;
+
+    private static List<String> credentials(int port) throws Exception {
+        return RawHttp.send("127.0.0.1", port, "GET", "/api/reflect", "Origin: https://evil.example", "Cookie: s=1")
+            .values("Access-Control-Allow-Credentials");
+    }
+
+    /** Polls until the untrusted origin's credentials are (or are not) sent, or fails. */
+    private static void awaitCredentials(int port, List<String> expected, ChildJvm jvm) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        List<String> last = null;
+        while (System.nanoTime() < end) {
+            last = credentials(port);
+            if (last.equals(expected)) {
+                return;
+            }
+            ChildJvm.sleep(100);
+        }
+        throw new AssertionError("credentials still " + last + "\n" + jvm.describe());
+    }
+
+    @Test
+    void aChangedFileSwitchesModesUnderTrafficAndABrokenFileKeepsTheLastGoodConfiguration() throws Exception {
+        Path config = tmp.resolve("cg.properties");
+        String base = "corsguard.allowed-origins=https://app.example.com\ncorsguard.reload.interval=200ms\n";
+        Files.writeString(config, base + "corsguard.mode=monitor\n");
+        try (ChildJvm jvm = ChildJvm.startJar(List.of(ChildJvm.javaagent("config=" + config)), ChildJvm.DEMO_JAR,
+                "--serve", "--servlet-port", "0", "--netty-port", "0")) {
+            Matcher m = Pattern.compile("READY servlet=(\\d+) netty=(\\d+)").matcher(
+                jvm.awaitLine(l -> l.startsWith("READY"), Duration.ofSeconds(60)));
+            assertTrue(m.find());
+            int servlet = Integer.parseInt(m.group(1));
+            int netty = Integer.parseInt(m.group(2));
+            assertEquals(List.of("true"), credentials(servlet), "monitor mode sends what the app wrote");
+
+            Files.writeString(config, base + "corsguard.mode=correct\n");
+            awaitCredentials(servlet, List.of(), jvm);
+            awaitCredentials(netty, List.of(), jvm);
+            jvm.awaitLine(l -> l.contains("configuration reloaded") && l.contains("mode=correct"), Duration.ofSeconds(5));
+
+            Files.writeString(config, base + "corsguard.mode=corect\ncorsguard.allowed-origins=https://x.example/path\n");
+            jvm.awaitLine(l -> l.contains("reload rejected") && l.contains("mode=correct"), Duration.ofSeconds(10));
+            assertTrue(jvm.stderr().stream().anyMatch(l -> l.contains("configuration error") && l.contains(config + ":3")
+                && l.contains("corect")), jvm.describe());
+            assertEquals(List.of(), credentials(servlet), "the last good configuration (correct) still applies");
+            assertEquals(List.of(), credentials(netty));
+
+            Files.writeString(config, base + "corsguard.mode=off\n");
+            awaitCredentials(servlet, List.of("true"), jvm);
+            awaitCredentials(netty, List.of("true"), jvm);
+        }
+    }
+}
