@@ -94,4 +94,18 @@ class AgentStartupTest {
             assertTrue(jvm.stderr().stream().noneMatch(l -> l.contains("APPLOG")), jvm.describe());
         }
     }
+
+    @Test
+    void riskyAllowlistEntriesAreWarnedAboutOnceAtStart() throws Exception {
+        List<String> out = run(List.of(ChildJvm.javaagent(
+            "allow-null-origin=true;allowed-origins=http://app.example.com,https://*.co.uk,https://me.github.io,http://localhost:3000")),
+            PlainApp.class);
+        String err = out.get(1);
+        for (String code : List.of("CG101", "CG102", "CG103", "CG104")) {
+            assertEquals(1, err.lines().filter(l -> l.contains(code)).count(), code + " once in:\n" + err);
+        }
+        assertTrue(err.lines().filter(l -> l.contains("CG101")).allMatch(l -> l.contains("http://app.example.com")), err);
+        assertFalse(err.contains("localhost:3000") && err.lines().anyMatch(l -> l.contains("CG101") && l.contains("localhost")), err);
+        assertTrue(out.get(0).contains("plain app: done"));
+    }
 }
