@@ -77,6 +77,9 @@ final class RawClient implements AutoCloseable {
     /** Reads one response; {@code headRequest}: it answers a HEAD, so it has no body. */
     Response read(boolean headRequest) throws IOException {
         String statusLine = line();
+        if (!statusLine.startsWith("HTTP/1.1 ")) {
+            throw new IOException("out of step with the server, got: " + statusLine);
+        }
         List<String> lines = new ArrayList<>();
         for (String l = line(); !l.isEmpty(); l = line()) {
             lines.add(l);
