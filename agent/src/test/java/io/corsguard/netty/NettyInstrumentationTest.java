@@ -3,6 +3,15 @@ package io.corsguard.netty;
 import io.corsguard.bootstrap.CapturedRequest;
 import io.corsguard.bootstrap.CorsGuardBridge;
 import io.corsguard.bootstrap.RequestQueue;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -18,6 +27,7 @@ import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -270,6 +280,40 @@ class NettyInstrumentationTest {
             assertEquals(List.of("https://after.example"), c.read().values("Access-Control-Allow-Origin"));
         }
         assertEquals(List.of(200, 200), judge.calls.stream().map(RecordingHandler.Call::status).toList());
+    }
+
+    @Test
+    void a_101_Switching_Protocols_is_final_and_takes_its_request() throws Exception {
+        judge.script = NettyInstrumentationTest::echoOrigin;
+        try (RawClient c = new RawClient(server.port())) {
+            c.send(request("GET", "/upgrade", "Origin: https://ws.example", "Connection: Upgrade", "Upgrade: x-test"));
+            RawClient.Response switching = c.read();
+            assertEquals(101, switching.status());
+            assertEquals(List.of("https://ws.example"), switching.values("Access-Control-Allow-Origin"));
+            c.send(request("GET", "/cors", "Origin: https://next.example"));
+            assertEquals(List.of("https://next.example"), c.read().values("Access-Control-Allow-Origin"));
+        }
+        assertEquals(List.of(101, 200), judge.calls.stream().map(RecordingHandler.Call::status).toList());
+    }
+
+    @Test
+    void a_Netty_HTTP_client_in_the_same_JVM_is_left_alone() {
+        judge.script = (r, l) -> {
+            throw new AssertionError("a client channel must not be judged");
+        };
+        EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec());
+        DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/x");
+        out.headers().add(HttpHeaderNames.ORIGIN, "https://app.example");
+        assertTrue(client.writeOutbound(out));
+        ReferenceCountUtil.release(client.readOutbound());
+        assertTrue(client.writeInbound(Unpooled.copiedBuffer(
+            "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 0\r\n\r\n", StandardCharsets.US_ASCII)));
+        for (Object in; (in = client.readInbound()) != null; ) {
+            ReferenceCountUtil.release(in);
+        }
+        assertFalse(client.hasAttr(AttributeKey.valueOf("io.corsguard.requests")));
+        assertTrue(judge.calls.isEmpty());
+        client.finishAndReleaseAll();
     }
 
     @Test

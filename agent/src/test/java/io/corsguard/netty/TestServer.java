@@ -168,6 +168,13 @@ final class TestServer implements AutoCloseable {
                     ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("hel", StandardCharsets.US_ASCII)));
                     ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.copiedBuffer("lo", StandardCharsets.US_ASCII)));
                 }
+                case "/upgrade" -> {
+                    // the codec stays in place: the connection goes on speaking HTTP/1.1 for the test
+                    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+                    addAppCorsHeaders(r.headers());
+                    ctx.writeAndFlush(r);
+                }
                 default -> ctx.writeAndFlush(full(request));
             }
         }
