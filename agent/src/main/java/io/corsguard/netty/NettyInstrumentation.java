@@ -16,6 +16,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * 4.1.128 and 4.2.18 (4.2 moved the generic codec base classes to {@code netty-codec-base}, the
  * HTTP ones stay in {@code netty-codec-http}). Matched by exact class name: shaded Netty copies
  * (gRPC, Elasticsearch) and HTTP/2 are not covered.
+ *
+ * <p>4.2's {@code HttpServerCodec} caps pipelining ({@code maxPipelineDepth}, default 128): its
+ * decoder subclass drops requests beyond that after {@code HttpObjectDecoder.decode} returned, so
+ * they are already recorded; they sit at the tail of the queue, no response ever takes them, and
+ * Netty closes the connection after the pending responses, so no response is mis-paired.
  */
 public final class NettyInstrumentation implements ServerInstrumentation {
 
