@@ -14,12 +14,30 @@ public final class CorsGuardBridge {
 
     private static volatile CorsGuardHandler handler;
 
+    /** Times the bridge went from no handler to a handler; see {@link #activations()}. */
+    private static volatile int activations;
+
     private CorsGuardBridge() {
     }
 
     /** Installs (or, with {@code null}, removes) the handler; {@code off} mode installs none. */
     public static void setHandler(CorsGuardHandler newHandler) {
-        handler = newHandler;
+        synchronized (CorsGuardBridge.class) {
+            if (handler == null && newHandler != null) {
+                activations++;
+            }
+            handler = newHandler;
+        }
+    }
+
+    /**
+     * Counts off-to-on transitions (attach, {@code off} to another mode). Per-connection request
+     * queues remember the count they were created under: while no handler is set the advice
+     * records nothing, so a queue from an earlier activation may have missed requests and must
+     * not pair responses any more.
+     */
+    public static int activations() {
+        return activations;
     }
 
     public static CorsGuardHandler handler() {

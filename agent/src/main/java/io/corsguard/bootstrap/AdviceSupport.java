@@ -1,0 +1,114 @@
+package io.corsguard.bootstrap;
+
+import java.util.List;
+
+/**
+ * Small pure helpers for inlined advice, which cannot call methods of its own (hidden) class.
+ * Only java.* types, so they are unit-testable and reachable from any class loader.
+ */
+public final class AdviceSupport {
+
+    private AdviceSupport() {
+    }
+
+    /**
+     * All lines of one request header joined with {@code ", "}, as Fetch combines repeated
+     * headers; {@code null} for none. Several {@code Origin} lines thus become one value the
+     * policy cannot mistake for a single trusted origin.
+     */
+    public static String join(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() == 1) {
+            return values.get(0);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(values.get(i));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The path of a request target: query and fragment dropped; for the absolute form
+     * ({@code http://host/p?q}, sent to proxies) the part from the first {@code /} after the
+     * authority, {@code /} when there is none.
+     */
+    public static String pathOf(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int start = 0;
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                int slash = uri.indexOf('/', scheme + 3);
+                int query = firstOf(uri, scheme + 3);
+                if (slash < 0 || (query >= 0 && query < slash)) {
+                    return "/";
+                }
+                start = slash;
+            }
+        }
+        int end = firstOf(uri, start);
+        if (start == 0 && end < 0) {
+            return uri;
+        }
+        return uri.substring(start, end < 0 ? uri.length() : end);
+    }
+
+    private static int firstOf(String uri, int from) {
+        for (int i = from; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Cheap pre-filter before {@code toString()}: could this name be a CORS header? */
+    public static boolean mayBeCorsHeader(CharSequence name) {
+        if (name == null) {
+            return false;
+        }
+        int n = name.length();
+        if (n == 4) {
+            char c = name.charAt(0);
+            return c == 'v' || c == 'V';
+        }
+        return n > 15 && (name.charAt(0) == 'a' || name.charAt(0) == 'A');
+    }
+
+    /**
+     * Appends one name/value pair to {@code lines} (pairs {@code [n0, v0, ...]}, {@code count}
+     * used), growing it when full; returns the array to use from now on.
+     */
+    public static String[] addLine(String[] lines, int count, String name, String value) {
+        String[] out = lines;
+        if (out == null) {
+            out = new String[16];
+        } else if (2 * count + 2 > out.length) {
+            out = new String[out.length * 2];
+            System.arraycopy(lines, 0, out, 0, 2 * count);
+        }
+        out[2 * count] = name;
+        out[2 * count + 1] = value;
+        return out;
+    }
+
+    /** A header value safe to write: no CR or LF, which would split the response head. */
+    public static boolean isSafeValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+package io.corsguard.netty;
+
+import io.corsguard.install.ServerInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Plain Netty HTTP/1.x servers, 4.1 and 4.2 ({@code HttpServerCodec}, or
+ * {@code HttpRequestDecoder} + {@code HttpResponseEncoder}): request facts are recorded when
+ * {@code HttpObjectDecoder.decode} emits a request, and each response is judged when
+ * {@code HttpObjectEncoder.encode} receives its head. Both methods have the same signature in
+ * 4.1.128 and 4.2.18 (4.2 moved the generic codec base classes to {@code netty-codec-base}, the
+ * HTTP ones stay in {@code netty-codec-http}). Matched by exact class name: shaded Netty copies
+ * (gRPC, Elasticsearch) and HTTP/2 are not covered.
+ *
+ * <p>4.2's {@code HttpServerCodec} caps pipelining ({@code maxPipelineDepth}, default 128): its
+ * decoder subclass drops requests beyond that after {@code HttpObjectDecoder.decode} returned, so
+ * they are already recorded; they sit at the tail of the queue, no response ever takes them, and
+ * Netty closes the connection after the pending responses, so no response is mis-paired.
+ */
+public final class NettyInstrumentation implements ServerInstrumentation {
+
+    static final String DECODER = "io.netty.handler.codec.http.HttpObjectDecoder";
+    static final String ENCODER = "io.netty.handler.codec.http.HttpObjectEncoder";
+
+    @Override
+    public String name() {
+        return "netty";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder
+            .type(named(DECODER))
+            .transform(new AgentBuilder.Transformer.ForAdvice()
+                .include(adviceLoader)
+                .advice(isMethod().and(named("decode")).and(takesArguments(3))
+                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                        .and(takesArgument(1, named("io.netty.buffer.ByteBuf")))
+                        .and(takesArgument(2, named("java.util.List"))),
+                    "io.corsguard.netty.NettyRequestAdvice"))
+            .type(named(ENCODER))
+            .transform(new AgentBuilder.Transformer.ForAdvice()
+                .include(adviceLoader)
+                .advice(isMethod().and(named("encode")).and(takesArguments(3))
+                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                        .and(takesArgument(1, named("java.lang.Object")))
+                        .and(takesArgument(2, named("java.util.List"))),
+                    "io.corsguard.netty.NettyResponseAdvice"));
+    }
+}

@@ -1,0 +1,88 @@
+package io.corsguard.netty;
+
+import io.corsguard.bootstrap.AdviceSupport;
+import io.corsguard.bootstrap.CapturedRequest;
+import io.corsguard.bootstrap.CorsGuardBridge;
+import io.corsguard.bootstrap.RequestQueue;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import net.bytebuddy.asm.Advice;
+
+import java.util.List;
+
+/**
+ * Inlined into {@code HttpObjectDecoder.decode(ChannelHandlerContext, ByteBuf, List)} (Netty 4.1
+ * and 4.2): every {@code HttpRequest} the call added to {@code out} — one or several, when a
+ * client pipelines requests in one packet — is recorded, in order, in the channel's
+ * {@link RequestQueue}; one without {@code Origin} as {@link CapturedRequest#NO_ORIGIN}, since it
+ * still takes a response slot in the FIFO.
+ *
+ * <p>Hooked on the base class, not {@code HttpServerCodec}'s decoder (which calls it), so
+ * {@code HttpServerCodec} and a plain {@code HttpRequestDecoder} both count once. Client-side
+ * decoders produce {@code HttpResponse}s and are skipped by the type check.
+ *
+ * <p>May reference only Netty, java.* and {@code io.corsguard.bootstrap} types (it is copied
+ * into Netty's class).
+ */
+public final class NettyRequestAdvice {
+
+    private NettyRequestAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static int enter(@Advice.Argument(2) List<Object> out) {
+        return CorsGuardBridge.active() ? out.size() : -1;
+    }
+
+    // also on throwable: ByteToMessageDecoder still fires what is in out when decode throws
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(@Advice.Argument(0) ChannelHandlerContext ctx,
+                            @Advice.Argument(2) List<Object> out,
+                            @Advice.Enter int start) {
+        if (start < 0) {
+            return;
+        }
+        int end = out.size();
+        RequestQueue queue = null;
+        for (int i = start; i < end; i++) {
+            Object msg = out.get(i);
+            if (!(msg instanceof HttpRequest)) {
+                continue;
+            }
+            if (queue == null) {
+                Attribute<Object> attr = ctx.channel().attr(AttributeKey.valueOf("io.corsguard.requests"));
+                Object existing = attr.get();
+                if (existing instanceof RequestQueue) {
+                    queue = (RequestQueue) existing;
+                } else {
+                    queue = new RequestQueue();
+                    attr.set(queue);
+                }
+            }
+            HttpRequest request = (HttpRequest) msg;
+            HttpHeaders headers = request.headers();
+            CapturedRequest captured = CapturedRequest.NO_ORIGIN;
+            try {
+                if (headers.contains(HttpHeaderNames.ORIGIN)) {
+                    captured = new CapturedRequest(
+                        // every Origin line, never just the first: two Origins are untrusted
+                        AdviceSupport.join(headers.getAll(HttpHeaderNames.ORIGIN)),
+                        request.method().name(),
+                        AdviceSupport.pathOf(request.uri()),
+                        AdviceSupport.join(headers.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)),
+                        AdviceSupport.join(headers.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)),
+                        headers.contains(HttpHeaderNames.COOKIE) || headers.contains(HttpHeaderNames.AUTHORIZATION));
+                }
+            } catch (Throwable t) {
+                // the slot must still be taken, or every later response would get the wrong facts
+                CorsGuardBridge.adviceFailed("netty-decode", t);
+                captured = CapturedRequest.NO_ORIGIN;
+            }
+            queue.push(captured);
+        }
+    }
+}

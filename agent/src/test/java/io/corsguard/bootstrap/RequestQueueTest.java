@@ -1,0 +1,128 @@
+package io.corsguard.bootstrap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class RequestQueueTest {
+
+    private static CapturedRequest req(int i) {
+        return new CapturedRequest("https://o" + i + ".example", "GET", "/", null, null, false);
+    }
+
+    @AfterEach
+    void clearHandler() {
+        CorsGuardBridge.setHandler(null);
+    }
+
+    @Test
+    void responses_take_requests_in_arrival_order() {
+        RequestQueue q = new RequestQueue();
+        CapturedRequest a = req(1);
+        q.push(a);
+        q.push(CapturedRequest.NO_ORIGIN);
+        CapturedRequest c = req(3);
+        q.push(c);
+        assertSame(a, q.poll());
+        assertSame(CapturedRequest.NO_ORIGIN, q.poll());
+        assertSame(c, q.poll());
+        assertEquals(0, q.size());
+    }
+
+    @Test
+    void the_ring_wraps_around_without_losing_order() {
+        RequestQueue q = new RequestQueue();
+        for (int round = 0; round < 3 * RequestQueue.CAPACITY; round++) {
+            CapturedRequest r = req(round);
+            q.push(r);
+            q.push(CapturedRequest.NO_ORIGIN);
+            assertSame(r, q.poll());
+            assertSame(CapturedRequest.NO_ORIGIN, q.poll());
+        }
+        assertFalse(q.isBroken());
+    }
+
+    @Test
+    void requests_beyond_capacity_are_counted_and_their_responses_go_unjudged_then_pairing_resumes() {
+        RequestQueue q = new RequestQueue();
+        int n = RequestQueue.CAPACITY + 10;
+        for (int i = 0; i < n; i++) {
+            q.push(req(i));
+        }
+        assertEquals(RequestQueue.CAPACITY, q.size());
+        assertEquals(10, q.overflow());
+        for (int i = 0; i < RequestQueue.CAPACITY; i++) {
+            assertEquals("https://o" + i + ".example", q.poll().origin);
+            // a request arriving while older ones are uncounted must wait behind them
+            if (i == 3) {
+                q.push(req(999));
+            }
+        }
+        for (int i = 0; i < 11; i++) {
+            assertNull(q.poll(), "overflowed response " + i);
+        }
+        CapturedRequest next = req(1000);
+        q.push(next);
+        assertSame(next, q.poll());
+        assertFalse(q.isBroken());
+    }
+
+    @Test
+    void a_response_without_a_pending_request_breaks_the_queue_for_good() {
+        RequestQueue q = new RequestQueue();
+        assertNull(q.poll());
+        assertTrue(q.isBroken());
+        q.push(req(1));
+        assertNull(q.poll());
+    }
+
+    @Test
+    void a_queue_from_before_an_off_period_is_stale() {
+        CorsGuardBridge.setHandler(new NoopHandler());
+        RequestQueue q = new RequestQueue();
+        q.push(req(1));
+        CorsGuardBridge.setHandler(null);
+        CorsGuardBridge.setHandler(new NoopHandler());
+        assertNull(q.poll());
+        assertTrue(q.isBroken());
+    }
+
+    @Test
+    void replacing_one_handler_by_another_keeps_queues_valid() {
+        CorsGuardBridge.setHandler(new NoopHandler());
+        RequestQueue q = new RequestQueue();
+        CapturedRequest r = req(1);
+        q.push(r);
+        CorsGuardBridge.setHandler(new NoopHandler());
+        assertSame(r, q.poll());
+    }
+
+    static final class NoopHandler implements CorsGuardHandler {
+        @Override
+        public String[] decide(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
+            return null;
+        }
+
+        @Override
+        public void adviceFailed(String where, Throwable failure) {
+        }
+
+        @Override
+        public boolean stripOnError() {
+            return false;
+        }
+
+        @Override
+        public boolean enabled(String feature) {
+            return false;
+        }
+    }
+}
