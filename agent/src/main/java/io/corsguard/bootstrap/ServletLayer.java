@@ -29,8 +29,9 @@ public interface ServletLayer {
                String path, String requestMethod, String requestHeaders, boolean credentialsHint);
 
     /**
-     * A CORS header write ({@code setHeader}/{@code addHeader}, {@code value == null} meaning
-     * removal). Returns {@code null} to let the call proceed, else a plan to apply instead of it.
+     * A CORS header write ({@code setHeader}/{@code addHeader}), or with {@code value == null} a
+     * {@code setHeader(name, null)} the container did perform as a removal (reported after the
+     * call). Returns {@code null} to let the call proceed, else a plan to apply instead of it.
      */
     String[] onWrite(Object response, String name, String value, boolean add, int status);
 

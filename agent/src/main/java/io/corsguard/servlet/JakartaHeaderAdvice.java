@@ -19,12 +19,14 @@ public final class JakartaHeaderAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
     public static boolean enter(@Advice.This HttpServletResponse self, @Advice.Argument(0) String name,
                                 @Advice.Argument(1) String value, @Advice.Origin("#m") String method) {
-        // every header write passes here: length and first char first, no allocation
-        if (!CorsGuardBridge.isCorsHeader(name)) {
+        // every header write passes here: length and first char first, no allocation; a
+        // removal is seen after the call, where it shows whether the container honoured it
+        if (value == null || !CorsGuardBridge.isCorsHeader(name)) {
             return false;
         }
         ServletLayer layer = ServletBridge.layer();
-        if (layer == null) {
+        // the container drops writes after commit: they are not part of what is sent
+        if (layer == null || self.isCommitted()) {
             return false;
         }
         String[] plan = layer.onWrite(self, name, value, method.charAt(0) == 'a', self.getStatus());
@@ -43,5 +45,18 @@ public final class JakartaHeaderAdvice {
             layer.applied(self);
         }
         return true;
+    }
+
+    /** {@code setHeader(name, null)} removes in Servlet 6 containers and does nothing in Tomcat 9. */
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void exit(@Advice.This HttpServletResponse self, @Advice.Argument(0) String name,
+                            @Advice.Argument(1) String value, @Advice.Origin("#m") String method) {
+        if (value != null || method.charAt(0) != 's' || !CorsGuardBridge.isCorsHeader(name)) {
+            return;
+        }
+        ServletLayer layer = ServletBridge.layer();
+        if (layer != null && !self.isCommitted() && !self.containsHeader(name)) {
+            layer.onWrite(self, name, null, false, self.getStatus());
+        }
     }
 }
