@@ -44,6 +44,8 @@ final class FakeHandler implements CorsGuardHandler {
     volatile Script script = FakeHandler::miniPolicy;
     volatile boolean commitHook = true;
     volatile boolean stripOnError;
+    /** Sees each call as it is made (the child JVM prints them for the parent). */
+    volatile java.util.function.Consumer<Call> listener = c -> { };
 
     @Override
     public String[] decide(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
@@ -51,7 +53,9 @@ final class FakeHandler implements CorsGuardHandler {
         for (int i = 0; i < lineCount; i++) {
             seen.add(lines[2 * i] + ": " + lines[2 * i + 1]);
         }
-        calls.add(new Call(server, request, status, seen));
+        Call call = new Call(server, request, status, seen);
+        calls.add(call);
+        listener.accept(call);
         return script.decide(request, status, seen);
     }
 

@@ -28,29 +28,31 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * the app's behaviour in its request: {@code X-Write: set|add NAME VALUE} or {@code del NAME}
  * (setHeader(name, null)), applied in order; {@code X-Reset} then {@code X-Write-After};
  * {@code X-Send-Error: 404} (error page writes {@code X-Error-Write}); {@code X-Redirect};
- * {@code X-Flush} then {@code X-Write-After}.
+ * {@code X-Flush} then {@code X-Write-After}. Servlets are registered by class name, so
+ * {@code JakartaTestApp} is this file with the namespace replaced (JakartaTwinsTest), run on
+ * Tomcat 11 in a child JVM.
  */
-final class JavaxTestApp {
+public final class JavaxTestApp {
 
     private final Tomcat tomcat = new Tomcat();
 
-    JavaxTestApp() throws IOException {
-        File base = Files.createTempDirectory("corsguard-tomcat9").toFile();
+    public JavaxTestApp() throws IOException {
+        File base = Files.createTempDirectory("corsguard-tomcat").toFile();
         tomcat.setBaseDir(base.getAbsolutePath());
         tomcat.setPort(0);
         Context ctx = tomcat.addContext("", base.getAbsolutePath());
 
-        Tomcat.addServlet(ctx, "script", new ScriptServlet());
+        Tomcat.addServlet(ctx, "script", ScriptServlet.class.getName());
         ctx.addServletMappingDecoded("/", "script");
-        Wrapper async = Tomcat.addServlet(ctx, "async", new AsyncServlet());
+        Wrapper async = Tomcat.addServlet(ctx, "async", AsyncServlet.class.getName());
         async.setAsyncSupported(true);
         ctx.addServletMappingDecoded("/async", "async");
-        Tomcat.addServlet(ctx, "errorpage", new ErrorPageServlet());
+        Tomcat.addServlet(ctx, "errorpage", ErrorPageServlet.class.getName());
         ctx.addServletMappingDecoded("/errorpage", "errorpage");
 
         FilterDef wrapping = new FilterDef();
         wrapping.setFilterName("wrapping");
-        wrapping.setFilter(new WrappingFilter());
+        wrapping.setFilterClass(WrappingFilter.class.getName());
         ctx.addFilterDef(wrapping);
         FilterMap map = new FilterMap();
         map.setFilterName("wrapping");
@@ -63,13 +65,13 @@ final class JavaxTestApp {
         ctx.addErrorPage(notFound);
     }
 
-    int start() throws LifecycleException {
+    public int start() throws LifecycleException {
         tomcat.getConnector();
         tomcat.start();
         return tomcat.getConnector().getLocalPort();
     }
 
-    void stop() throws LifecycleException {
+    public void stop() throws LifecycleException {
         tomcat.stop();
         tomcat.destroy();
     }
@@ -94,7 +96,7 @@ final class JavaxTestApp {
         }
     }
 
-    static final class ScriptServlet extends HttpServlet {
+    public static final class ScriptServlet extends HttpServlet {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
             write(req, "X-Write", res);
@@ -119,7 +121,7 @@ final class JavaxTestApp {
     }
 
     /** Writes the headers from another thread, after service() has returned. */
-    static final class AsyncServlet extends HttpServlet {
+    public static final class AsyncServlet extends HttpServlet {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse res) {
             AsyncContext async = req.startAsync();
@@ -138,7 +140,7 @@ final class JavaxTestApp {
         }
     }
 
-    static final class ErrorPageServlet extends HttpServlet {
+    public static final class ErrorPageServlet extends HttpServlet {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
             write(req, "X-Error-Write", res);
@@ -147,7 +149,7 @@ final class JavaxTestApp {
     }
 
     /** Passes the chain a plain HttpServletResponseWrapper, as many frameworks do. */
-    static final class WrappingFilter implements Filter {
+    public static final class WrappingFilter implements Filter {
         @Override
         public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
                 throws IOException, ServletException {

@@ -28,9 +28,9 @@ class TomcatCommitHookTest extends TomcatServletTestSupport {
     void isWovenIntoAllThreeProcessors() throws Exception {
         for (String processor : TomcatInstrumentation.PROCESSORS) {
             Class.forName(processor, false, getClass().getClassLoader());
-            assertTrue(transformed.contains(processor), processor);
+            assertTrue(weaver.transformed.contains(processor), processor);
         }
-        assertEquals(List.of(), transformErrors);
+        assertEquals(List.of(), weaver.errors);
     }
 
     @Test
