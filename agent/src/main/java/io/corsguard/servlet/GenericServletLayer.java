@@ -53,7 +53,8 @@ public final class GenericServletLayer implements ServletLayer {
         if (value == null || !correctableAtWrite(name)) {
             return null;
         }
-        String[] ops = CorsGuardBridge.decide(SERVER, s.request, status, s.lines(), s.count());
+        // the head is not complete yet: the reported decision comes at the commit point
+        String[] ops = CorsGuardBridge.preview(SERVER, s.request, status, s.lines(), s.count());
         if (ops == null) {
             return null;
         }

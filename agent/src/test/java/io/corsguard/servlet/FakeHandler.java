@@ -40,6 +40,8 @@ final class FakeHandler implements CorsGuardHandler {
     }
 
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** preview() calls: the generic layer's write-time questions, answered by the same script. */
+    final List<Call> previews = new CopyOnWriteArrayList<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
     volatile Script script = FakeHandler::miniPolicy;
     volatile boolean commitHook = true;
@@ -56,6 +58,16 @@ final class FakeHandler implements CorsGuardHandler {
         Call call = new Call(server, request, status, seen);
         calls.add(call);
         listener.accept(call);
+        return script.decide(request, status, seen);
+    }
+
+    @Override
+    public String[] preview(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < lineCount; i++) {
+            seen.add(lines[2 * i] + ": " + lines[2 * i + 1]);
+        }
+        previews.add(new Call(server, request, status, seen));
         return script.decide(request, status, seen);
     }
 

@@ -84,6 +84,17 @@ class GenericServletLayerTest extends TomcatServletTestSupport {
     }
 
     @Test
+    @DisplayName("reports one decision per response; write-time corrections are previews")
+    void reportsOneDecisionPerResponse() throws Exception {
+        RawHttp.head(port, "GET", "/cors", UNTRUSTED, "X-Write: set Access-Control-Allow-Origin https://evil.example",
+            "X-Write: set Access-Control-Allow-Credentials true", "X-Write: add Vary Accept-Encoding",
+            "X-Write: set Access-Control-Allow-Methods GET");
+        assertEquals(1, handler.calls.size(), handler.calls.toString());
+        // ACAO, ACAC and Vary writes are previewed; Access-Control-Allow-Methods waits for the end
+        assertEquals(3, handler.previews.size(), handler.previews.toString());
+    }
+
+    @Test
     @DisplayName("rewrites ACAO for a trusted origin as it is written, duplicates included")
     void rewritesAcaoAtWriteTime() throws Exception {
         List<String> head = RawHttp.head(port, "GET", "/cors", FROM_TRUSTED,
@@ -140,8 +151,12 @@ class GenericServletLayerTest extends TomcatServletTestSupport {
         List<String> direct = RawHttp.head(port, "GET", "/cors", request);
         List<String> directCalls = describe(handler.calls);
         handler.calls.clear();
+        List<String> directPreviews = describe(handler.previews);
+        handler.previews.clear();
         List<String> wrapped = RawHttp.head(port, "GET", "/wrapped/cors", request);
+        assertEquals(1, handler.calls.size());
         assertEquals(directCalls, describe(handler.calls));
+        assertEquals(directPreviews, describe(handler.previews));
         assertEquals(RawHttp.corsLines(direct), RawHttp.corsLines(wrapped));
         assertEquals(List.of(), RawHttp.values(wrapped, ACAC));
     }

@@ -124,6 +124,7 @@ class JakartaTomcatTest {
                 "X-Write: set Access-Control-Allow-Credentials true");
             assertEquals(List.of(), RawHttp.values(x.head, ACAC), path);
             assertEquals(List.of("Origin"), RawHttp.values(x.head, "Vary"), path);
+            assertEquals(1, x.calls.size(), path + " " + x.calls);
         }
     }
 

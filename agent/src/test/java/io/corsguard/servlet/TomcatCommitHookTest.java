@@ -233,6 +233,7 @@ class TomcatCommitHookTest extends TomcatServletTestSupport {
             "X-Send-Error: 404");
         RawHttp.head(port, "GET", "/async", UNTRUSTED, "X-Write: set Access-Control-Allow-Credentials true");
         assertEquals(3, handler.calls.size(), handler.calls.toString());
+        assertEquals(List.of(), handler.previews);
         assertEquals(0, layer().trackedResponses());
     }
 }

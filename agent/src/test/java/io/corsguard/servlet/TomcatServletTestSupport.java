@@ -36,6 +36,7 @@ abstract class TomcatServletTestSupport {
     @BeforeEach
     void freshHandler() {
         handler.calls.clear();
+        handler.previews.clear();
         handler.failures.clear();
         handler.script = FakeHandler::miniPolicy;
         handler.stripOnError = false;
