@@ -7,7 +7,11 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.ServerInstrumentation;
+import java.util.Arrays;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
 
 /**
  * Tomcat's commit hook: {@code prepareResponse()} of the coyote processors (Tomcat 9, 10.1, 11;
@@ -30,15 +34,20 @@ public final class TomcatInstrumentation implements ServerInstrumentation {
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
         return builder
+            // the generic layer stands back on Tomcat only once the hook is really woven in
+            .with(new AgentBuilder.Listener.Adapter() {
+                @Override
+                public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+                                             boolean loaded, DynamicType dynamicType) {
+                    if (Arrays.asList(PROCESSORS).contains(type.getName())) {
+                        ServletBridge.markTomcatCommitHook();
+                    }
+                }
+            })
             .type(namedOneOf(PROCESSORS))
             .transform(new AgentBuilder.Transformer.ForAdvice()
                 .include(adviceLoader)
                 .advice(isMethod().and(named("prepareResponse")).and(takesNoArguments()),
-                    "io.corsguard.servlet.TomcatCommitHookAdvice"))
-            // the generic layer stands back on Tomcat only once the hook is really woven in
-            .transform((b, type, loader, module, domain) -> {
-                ServletBridge.markTomcatCommitHook();
-                return b;
-            });
+                    "io.corsguard.servlet.TomcatCommitHookAdvice"));
     }
 }
