@@ -11,11 +11,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * response never released by the layer (an async request that never completes) cannot leak.
  */
 final class WeakIdentityMap<V> {
-    private final ConcurrentHashMap<Key, V> map = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    /** Reused per thread: a CORS write on a response without state must not allocate. */
+    private final ThreadLocal<Lookup> lookups = ThreadLocal.withInitial(Lookup::new);
 
     V get(Object key) {
-        return map.get(new Key(key, null));
+        if (map.isEmpty()) {
+            return null;
+        }
+        Lookup lookup = lookups.get().of(key);
+        try {
+            return map.get(lookup);
+        } finally {
+            lookup.referent = null;
+        }
     }
 
     void put(Object key, V value) {
@@ -35,6 +45,28 @@ final class WeakIdentityMap<V> {
     private void expunge() {
         for (Reference<?> r; (r = queue.poll()) != null; ) {
             map.remove(r);
+        }
+    }
+
+    /** Equal to the stored {@link Key} of the same referent; ConcurrentHashMap calls its equals. */
+    private static final class Lookup {
+        Object referent;
+        int hash;
+
+        Lookup of(Object key) {
+            referent = key;
+            hash = System.identityHashCode(key);
+            return this;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).get() == referent;
         }
     }
 

@@ -32,6 +32,10 @@ final class Weaver {
         AgentBuilder builder = new AgentBuilder.Default()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            // describe loaded classes from their class files: reflection on a loaded class (the
+            // HYBRID default) loads its field types, e.g. Tomcat's Response loads ResponseFacade,
+            // inside the transformer, where Byte Buddy skips them for good
+            .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
             .with(new AgentBuilder.Listener.Adapter() {
                 @Override
                 public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
