@@ -78,6 +78,19 @@ public final class CorsGuardBridge {
         }
     }
 
+    /** {@link CorsGuardHandler#preview}, with the failure handling of {@link #decide}. */
+    public static String[] preview(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
+        CorsGuardHandler h = handler;
+        if (h == null || request == null || request.origin == null) {
+            return null;
+        }
+        try {
+            return h.preview(server, request, status, lines, lineCount);
+        } catch (Throwable t) {
+            return failed(h, server, t);
+        }
+    }
+
     /** For advice that caught its own throwable: count it, and say what on-error asks for. */
     public static String[] adviceFailed(String where, Throwable failure) {
         CorsGuardHandler h = handler;

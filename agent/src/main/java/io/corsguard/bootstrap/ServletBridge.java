@@ -1,0 +1,72 @@
+package io.corsguard.bootstrap;
+
+/**
+ * What the generic servlet layer's advice shells and the Tomcat commit hook share: the
+ * {@link ServletLayer} holder, a per-thread call depth for "outermost {@code service()}", and
+ * whether a container commit hook has been woven in. java.* only.
+ */
+public final class ServletBridge {
+
+    /** Plan kind: {@code setHeader(name, value)}. Compare by identity: it is a constant. */
+    public static final String SET = "set";
+    /** Plan kind: {@code addHeader(name, value)}. */
+    public static final String ADD = "add";
+
+    private static volatile ServletLayer layer;
+    private static volatile boolean tomcatCommitHook;
+
+    /** int[1] rather than Integer: counting must not box (hot path, every request). */
+    private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<int[]>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[1];
+        }
+    };
+
+    private ServletBridge() {
+    }
+
+    /** The layer, or {@code null} when the agent is off or detached (advice then does nothing). */
+    public static ServletLayer layer() {
+        return CorsGuardBridge.active() ? layer : null;
+    }
+
+    public static void setLayer(ServletLayer newLayer) {
+        layer = newLayer;
+    }
+
+    /** Counts a {@code service()}/{@code doFilter()} entry; returns the depth, 1 = outermost. */
+    public static int enterService() {
+        return ++DEPTH.get()[0];
+    }
+
+    /** Counts the matching exit (decrement first, so a throwing call cannot drift the count). */
+    public static boolean exitService() {
+        int[] depth = DEPTH.get();
+        if (depth[0] > 0) {
+            depth[0]--;
+        }
+        return depth[0] == 0;
+    }
+
+    /** Called when the Tomcat commit hook is woven into a processor class. */
+    public static void markTomcatCommitHook() {
+        tomcatCommitHook = true;
+    }
+
+    /**
+     * Whether Tomcat's commit hook judges this response, so the generic layer must only observe:
+     * the hook is woven in, switched on, and the response is Tomcat's own.
+     */
+    public static boolean tomcatCommitHookJudges(Object response) {
+        return tomcatCommitHook && response != null
+            && response.getClass().getName().startsWith("org.apache.catalina.")
+            && CorsGuardBridge.enabled("tomcat-commit-hook");
+    }
+
+    /** Detach and tests: forget the layer and the hook mark. */
+    public static void reset() {
+        layer = null;
+        tomcatCommitHook = false;
+    }
+}

@@ -1,0 +1,276 @@
+package io.corsguard.servlet;
+
+import io.corsguard.bootstrap.CapturedRequest;
+import io.corsguard.bootstrap.CorsGuardBridge;
+import io.corsguard.bootstrap.ServletBridge;
+import io.corsguard.bootstrap.ServletLayer;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+
+/**
+ * The generic servlet layer, for containers without a commit hook: one logic for javax and
+ * jakarta, fed by the thin advice shells. It keeps, per response, the request facts and the CORS
+ * lines as the app wrote them (the "view"), corrects what is safe at write time and the rest at
+ * the last point before commit it can see. See README-generic-layer.md for what it cannot do.
+ */
+public final class GenericServletLayer implements ServletLayer {
+
+    static final String SERVER = "servlet";
+
+    private final WeakIdentityMap<State> states = new WeakIdentityMap<>();
+
+    @Override
+    public void begin(Object response, boolean fresh, String origin, Enumeration<String> origins, String method,
+                      String path, String requestMethod, String requestHeaders, boolean credentialsHint) {
+        if (ServletBridge.tomcatCommitHookJudges(response)) {
+            // Tomcat judges at commit: keeping no state here makes every other call a no-op
+            return;
+        }
+        if (!fresh) {
+            State existing = states.get(response);
+            if (existing != null) {
+                return;
+            }
+        }
+        states.put(response, new State(new CapturedRequest(joined(origin, origins), method, path,
+            requestMethod, requestHeaders, credentialsHint)));
+    }
+
+    @Override
+    public String[] onWrite(Object response, String name, String value, boolean add, int status) {
+        State s = states.get(response);
+        if (s == null || s.applying) {
+            return null;
+        }
+        if (!add) {
+            s.removeAll(name);
+        }
+        if (value != null) {
+            s.add(name, value);
+        }
+        s.dirty = true;
+        if (value == null || !correctableAtWrite(name)) {
+            return null;
+        }
+        // the head is not complete yet: the reported decision comes at the commit point
+        String[] ops = CorsGuardBridge.preview(SERVER, s.request, status, s.lines(), s.count());
+        if (ops == null) {
+            return null;
+        }
+        // The written name's lines after the decision; other names wait for the commit point.
+        boolean touched = false;
+        for (int i = 0; i < ops.length; i += 2) {
+            if (ops[i].equalsIgnoreCase(name)) {
+                touched = true;
+            }
+        }
+        if (!touched) {
+            return null;
+        }
+        List<String> corrected = applied(s, ops);
+        List<String> target = new ArrayList<>(2);
+        for (int i = 0; i < corrected.size(); i += 2) {
+            if (corrected.get(i).equalsIgnoreCase(name)) {
+                target.add(corrected.get(i + 1));
+            }
+        }
+        if (!add && target.size() == 1 && target.get(0).equals(value)) {
+            return null;
+        }
+        // Instead of the call, one setHeader replacing all of the name's lines: none (e.g. an
+        // untrusted origin's ACAC: the write is skipped, and earlier lines go too where
+        // setHeader(name, null) removes, as in Servlet 6 containers), or one, list headers (Vary)
+        // joined with ", ".
+        s.applying = true;
+        return new String[] {ServletBridge.SET, name, target.isEmpty() ? null : join(target)};
+    }
+
+    @Override
+    public String[] beforeCommit(Object response, int status) {
+        State s = states.get(response);
+        if (s == null || s.applying || !s.dirty) {
+            return null;
+        }
+        s.dirty = false;
+        String[] ops = CorsGuardBridge.decide(SERVER, s.request, status, s.lines(), s.count());
+        if (ops == null || ops.length == 0) {
+            return null;
+        }
+        List<String> corrected = applied(s, ops);
+        List<String> plan = new ArrayList<>();
+        List<String> done = new ArrayList<>(4);
+        for (int i = 0; i < ops.length; i += 2) {
+            String name = ops[i];
+            if (containsIgnoreCase(done, name)) {
+                continue;
+            }
+            done.add(name);
+            // setHeader replaces every line of the name, so the result is exactly the target
+            String kind = ServletBridge.SET;
+            for (int j = 0; j < corrected.size(); j += 2) {
+                if (corrected.get(j).equalsIgnoreCase(name)) {
+                    plan.add(kind);
+                    plan.add(name);
+                    plan.add(corrected.get(j + 1));
+                    kind = ServletBridge.ADD;
+                }
+            }
+            if (kind == ServletBridge.SET) {
+                plan.add(kind);
+                plan.add(name);
+                plan.add(null);
+            }
+        }
+        s.applying = true;
+        return plan.toArray(new String[0]);
+    }
+
+    @Override
+    public String[] end(Object response, int status, boolean asyncStarted) {
+        State s = states.get(response);
+        if (s == null || asyncStarted) {
+            return null;
+        }
+        s.closing = true;
+        return beforeCommit(response, status);
+    }
+
+    @Override
+    public String[] complete(Object response, int status) {
+        return end(response, status, false);
+    }
+
+    @Override
+    public void applied(Object response) {
+        State s = states.get(response);
+        if (s == null) {
+            return;
+        }
+        s.applying = false;
+        if (s.closing) {
+            states.remove(response);
+        }
+    }
+
+    @Override
+    public void reset(Object response) {
+        State s = states.get(response);
+        if (s != null && !s.applying) {
+            s.clear();
+            s.dirty = true;
+        }
+    }
+
+    /** Responses with live state; for tests (state must be released at the end). */
+    int trackedResponses() {
+        return states.size();
+    }
+
+    /**
+     * ACAC, ACAO and Vary are what the layer can correct as they are written (DESIGN §5): skip an
+     * untrusted origin's ACAC, keep Origin in Vary, rewrite ACAO for a trusted origin.
+     */
+    private static boolean correctableAtWrite(String name) {
+        return name.length() == 4
+            || name.equalsIgnoreCase("access-control-allow-credentials")
+            || name.equalsIgnoreCase("access-control-allow-origin");
+    }
+
+    /** The view after the ops, as pairs (bridge contract: null removes all lines of a name). */
+    private static List<String> applied(State s, String[] ops) {
+        List<String> out = new ArrayList<>(s.pairs);
+        for (int i = 0; i + 1 < ops.length; i += 2) {
+            if (ops[i + 1] == null) {
+                for (int j = out.size() - 2; j >= 0; j -= 2) {
+                    if (out.get(j).equalsIgnoreCase(ops[i])) {
+                        out.remove(j + 1);
+                        out.remove(j);
+                    }
+                }
+            } else {
+                out.add(ops[i]);
+                out.add(ops[i + 1]);
+            }
+        }
+        return out;
+    }
+
+    private static boolean containsIgnoreCase(List<String> names, String name) {
+        for (String n : names) {
+            if (n.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String join(List<String> values) {
+        if (values.size() == 1) {
+            return values.get(0);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String v : values) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(v);
+        }
+        return sb.toString();
+    }
+
+    private static String joined(String first, Enumeration<String> all) {
+        if (all == null) {
+            return first;
+        }
+        StringBuilder sb = null;
+        while (all.hasMoreElements()) {
+            String v = all.nextElement();
+            sb = sb == null ? new StringBuilder(v) : sb.append(", ").append(v);
+        }
+        return sb == null ? first : sb.toString();
+    }
+
+    /** One response's state. Written by the thread(s) serving it, one at a time. */
+    private static final class State {
+        final CapturedRequest request;
+        /** The CORS lines as the app wrote them: name/value pairs in order. */
+        final List<String> pairs = new ArrayList<>(8);
+        /** Written since the last judgment (a fresh response counts as written). */
+        boolean dirty = true;
+        /** The shell is applying a plan: its own writes pass through unjudged. */
+        boolean applying;
+        /** Release the state once the current plan is applied. */
+        boolean closing;
+
+        State(CapturedRequest request) {
+            this.request = request;
+        }
+
+        void add(String name, String value) {
+            pairs.add(name);
+            pairs.add(value);
+        }
+
+        void removeAll(String name) {
+            for (int j = pairs.size() - 2; j >= 0; j -= 2) {
+                if (pairs.get(j).equalsIgnoreCase(name)) {
+                    pairs.remove(j + 1);
+                    pairs.remove(j);
+                }
+            }
+        }
+
+        void clear() {
+            pairs.clear();
+        }
+
+        int count() {
+            return pairs.size() / 2;
+        }
+
+        String[] lines() {
+            return pairs.toArray(new String[0]);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.corsguard.servlet;
+
+import io.corsguard.bootstrap.ServletBridge;
+import io.corsguard.bootstrap.ServletLayer;
+import jakarta.servlet.http.HttpServletResponse;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * Shell on {@code flushBuffer}, {@code sendError}, {@code sendRedirect} (last points before
+ * commit the servlet API shows) and {@code reset} (headers gone: judge afresh). The javax and
+ * jakarta shells differ only in the namespace (JakartaTwinsTest).
+ */
+public final class JakartaResponseAdvice {
+
+    private JakartaResponseAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void enter(@Advice.This HttpServletResponse self, @Advice.Origin("#m") String method,
+                             @Advice.Argument(value = 0, optional = true, typing = Assigner.Typing.DYNAMIC) Object arg) {
+        ServletLayer layer = ServletBridge.layer();
+        if (layer == null) {
+            return;
+        }
+        char first = method.charAt(0);
+        if (first == 'r') {
+            layer.reset(self);
+            return;
+        }
+        // sendError's status is its argument; a redirect is sent as 302
+        int status = first == 'f' ? self.getStatus() : method.length() == 9 ? (Integer) arg : 302;
+        String[] plan = layer.beforeCommit(self, status);
+        if (plan == null) {
+            return;
+        }
+        try {
+            for (int i = 0; i + 2 < plan.length; i += 3) {
+                if (plan[i] == ServletBridge.ADD) {
+                    self.addHeader(plan[i + 1], plan[i + 2]);
+                } else {
+                    self.setHeader(plan[i + 1], plan[i + 2]);
+                }
+            }
+        } finally {
+            layer.applied(self);
+        }
+    }
+}

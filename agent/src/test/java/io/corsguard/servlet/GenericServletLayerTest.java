@@ -1,0 +1,266 @@
+package io.corsguard.servlet;
+
+import static io.corsguard.servlet.FakeHandler.ACAC;
+import static io.corsguard.servlet.FakeHandler.ACAO;
+import static io.corsguard.servlet.FakeHandler.TRUSTED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corsguard.bootstrap.CapturedRequest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The same app as the commit hook tests, with the hook switched off. */
+@DisplayName("Generic servlet layer on Tomcat 9 with the commit hook off")
+class GenericServletLayerTest extends TomcatServletTestSupport {
+
+    static final String UNTRUSTED = "Origin: https://evil.example";
+    static final String FROM_TRUSTED = "Origin: " + TRUSTED;
+
+    @Override
+    boolean commitHook() {
+        return false;
+    }
+
+    @AfterEach
+    void releasesEveryResponsesState() {
+        assertEquals(0, layer().trackedResponses());
+    }
+
+    @Test
+    @DisplayName("hands the handler the request facts and the status")
+    void handsTheHandlerTheRequestFacts() throws Exception {
+        RawHttp.head(port, "OPTIONS", "/cors/item?q=1", FROM_TRUSTED, "Access-Control-Request-Method: PUT",
+            "Access-Control-Request-Headers: x-token", "Cookie: s=1");
+        assertEquals(1, handler.calls.size());
+        FakeHandler.Call call = handler.lastCall();
+        CapturedRequest facts = call.request;
+        assertEquals("servlet", call.server);
+        assertEquals(TRUSTED, facts.origin);
+        assertEquals("OPTIONS", facts.method);
+        assertEquals("/cors/item", facts.path);
+        assertEquals("PUT", facts.requestMethod);
+        assertEquals("x-token", facts.requestHeaders);
+        assertTrue(facts.credentialsHint);
+        assertEquals(200, call.status);
+    }
+
+    @Test
+    @DisplayName("joins several Origin lines with a comma")
+    void joinsSeveralOriginLines() throws Exception {
+        RawHttp.head(port, "GET", "/cors", "Origin: https://a.example", "origin: https://b.example");
+        assertEquals("https://a.example, https://b.example", handler.lastCall().request.origin);
+    }
+
+    @Test
+    @DisplayName("judges the CORS lines as sent, in order with duplicates, at the end of service()")
+    void judgesTheLinesAsWritten() throws Exception {
+        handler.script = (r, s, l) -> null;
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: add Access-Control-Allow-Origin https://a.example", "X-Write: add Vary Accept-Encoding",
+            "X-Write: add X-Other 1", "X-Write: set Access-Control-Allow-Methods GET",
+            "X-Write: add Access-Control-Allow-Origin https://b.example", "X-Write: set Access-Control-Max-Age 5",
+            "X-Write: del Access-Control-Max-Age");
+        // Tomcat 9 ignores setHeader(name, null), so Max-Age stays, in the view as on the wire
+        List<String> expected = List.of("Access-Control-Allow-Origin: https://a.example", "Vary: Accept-Encoding",
+            "Access-Control-Allow-Methods: GET", "Access-Control-Allow-Origin: https://b.example",
+            "Access-Control-Max-Age: 5");
+        assertEquals(expected, handler.lastCall().lines);
+        assertEquals(expected, RawHttp.corsLines(head));
+    }
+
+    @Test
+    @DisplayName("skips an untrusted origin's ACAC write")
+    void skipsAnUntrustedOriginsAcacWrite() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED, "Cookie: s=1",
+            "X-Write: set Access-Control-Allow-Origin https://evil.example",
+            "X-Write: set Access-Control-Allow-Credentials true", "X-Write: add Vary Origin");
+        assertEquals(List.of(), RawHttp.values(head, ACAC));
+        assertEquals(List.of("https://evil.example"), RawHttp.values(head, ACAO));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+    }
+
+    @Test
+    @DisplayName("reports one decision per response; write-time corrections are previews")
+    void reportsOneDecisionPerResponse() throws Exception {
+        RawHttp.head(port, "GET", "/cors", UNTRUSTED, "X-Write: set Access-Control-Allow-Origin https://evil.example",
+            "X-Write: set Access-Control-Allow-Credentials true", "X-Write: add Vary Accept-Encoding",
+            "X-Write: set Access-Control-Allow-Methods GET");
+        assertEquals(1, handler.calls.size(), handler.calls.toString());
+        // ACAO, ACAC and Vary writes are previewed; Access-Control-Allow-Methods waits for the end
+        assertEquals(3, handler.previews.size(), handler.previews.toString());
+    }
+
+    @Test
+    @DisplayName("rewrites ACAO for a trusted origin as it is written, duplicates included")
+    void rewritesAcaoAtWriteTime() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", FROM_TRUSTED,
+            "X-Write: set Access-Control-Allow-Credentials true",
+            "X-Write: add Access-Control-Allow-Origin *", "X-Write: add Access-Control-Allow-Origin *");
+        assertEquals(List.of(TRUSTED), RawHttp.values(head, ACAO));
+        assertEquals(List.of("true"), RawHttp.values(head, ACAC));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+    }
+
+    @Test
+    @DisplayName("rewrites ACAO written before ACAC at the end of service()")
+    void rewritesAcaoAtTheEnd() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", FROM_TRUSTED,
+            "X-Write: add Access-Control-Allow-Origin *", "X-Write: set Access-Control-Allow-Credentials true");
+        assertEquals(List.of(TRUSTED), RawHttp.values(head, ACAO));
+        assertEquals(List.of("true"), RawHttp.values(head, ACAC));
+    }
+
+    @Test
+    @DisplayName("keeps Origin in a Vary write and keeps the app's Vary values")
+    void keepsOriginInVary() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Write: set vary Accept-Encoding");
+        // as one line at write time, then as two at the end: the same list to a cache
+        assertEquals("Accept-Encoding, Origin", String.join(", ", RawHttp.values(head, "Vary")));
+    }
+
+    @Test
+    @DisplayName("does not call the handler for a request without Origin")
+    void doesNotCallTheHandlerWithoutOrigin() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", "X-Write: set Access-Control-Allow-Credentials true");
+        assertEquals(0, handler.calls.size());
+        assertEquals(List.of("true"), RawHttp.values(head, ACAC));
+    }
+
+    @Test
+    @DisplayName("corrects an async response written from another thread, judged last at complete()")
+    void correctsAnAsyncResponse() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/async", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example",
+            "X-Write: set Access-Control-Allow-Credentials true");
+        assertEquals(List.of(), RawHttp.values(head, ACAC));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+        assertEquals(List.of("Access-Control-Allow-Origin: https://evil.example", "Access-Control-Allow-Credentials: true"),
+            handler.lastCall().lines);
+    }
+
+    @Test
+    @DisplayName("judges writes through an HttpServletResponseWrapper once, as if written directly")
+    void judgesWrapperWritesOnce() throws Exception {
+        String[] request = {UNTRUSTED, "X-Write: set Access-Control-Allow-Origin https://evil.example",
+            "X-Write: set Access-Control-Allow-Credentials true"};
+        List<String> direct = RawHttp.head(port, "GET", "/cors", request);
+        List<String> directCalls = describe(handler.calls);
+        handler.calls.clear();
+        List<String> directPreviews = describe(handler.previews);
+        handler.previews.clear();
+        List<String> wrapped = RawHttp.head(port, "GET", "/wrapped/cors", request);
+        assertEquals(1, handler.calls.size());
+        assertEquals(directCalls, describe(handler.calls));
+        assertEquals(directPreviews, describe(handler.previews));
+        assertEquals(RawHttp.corsLines(direct), RawHttp.corsLines(wrapped));
+        assertEquals(List.of(), RawHttp.values(wrapped, ACAC));
+    }
+
+    @Test
+    @DisplayName("judges at sendError with the error status, and the error page's writes afresh")
+    void judgesSendErrorAndTheErrorPage() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Send-Error: 404",
+            "X-Error-Write: set Access-Control-Allow-Credentials true");
+        assertTrue(head.get(0).startsWith("HTTP/1.1 404"), head.get(0));
+        assertEquals(List.of(), RawHttp.values(head, ACAC));
+        FakeHandler.Call atSendError = handler.calls.stream().filter(c -> c.status == 404).findFirst().get();
+        assertEquals(List.of("Access-Control-Allow-Origin: https://evil.example"), atSendError.lines);
+        assertEquals(List.of("Access-Control-Allow-Credentials: true"), handler.lastCall().lines);
+    }
+
+    @Test
+    @DisplayName("after reset() judges only the headers written afterwards")
+    void judgesOnlyTheHeadersAfterReset() throws Exception {
+        handler.script = (r, s, l) -> null;
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Credentials true", "X-Write: set Access-Control-Allow-Origin *",
+            "X-Reset: 1", "X-Write-After: set Access-Control-Allow-Origin https://evil.example");
+        assertEquals(List.of("Access-Control-Allow-Origin: https://evil.example"), handler.lastCall().lines);
+        assertEquals(handler.lastCall().lines, RawHttp.corsLines(head));
+    }
+
+    @Test
+    @DisplayName("judges at flushBuffer and ignores writes after the commit")
+    void judgesAtFlushBuffer() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Flush: 1",
+            "X-Write-After: set Access-Control-Allow-Credentials true");
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+        assertEquals(List.of("Access-Control-Allow-Origin: https://evil.example"), handler.lastCall().lines);
+    }
+
+    @Test
+    @DisplayName("judges at sendRedirect with status 302")
+    void judgesAtSendRedirect() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Redirect: 1");
+        assertTrue(head.get(0).startsWith("HTTP/1.1 302"), head.get(0));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+        assertEquals(302, handler.lastCall().status);
+    }
+
+    @Test
+    @DisplayName("sends the response as written when the handler throws and on-error is pass")
+    void passesWhenTheHandlerThrows() throws Exception {
+        handler.script = (r, s, l) -> {
+            throw new IllegalStateException("boom");
+        };
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example",
+            "X-Write: set Access-Control-Allow-Credentials true");
+        assertTrue(head.get(0).startsWith("HTTP/1.1 200"), head.get(0));
+        assertEquals(List.of("true"), RawHttp.values(head, ACAC));
+        assertTrue(handler.failures.size() >= 1);
+    }
+
+    @Test
+    @DisplayName("strips credentials when the handler throws and on-error is strip")
+    void stripsWhenTheHandlerThrows() throws Exception {
+        handler.stripOnError = true;
+        handler.script = (r, s, l) -> {
+            throw new IllegalStateException("boom");
+        };
+        List<String> head = RawHttp.head(port, "GET", "/cors", FROM_TRUSTED,
+            "X-Write: set Access-Control-Allow-Origin " + TRUSTED,
+            "X-Write: set Access-Control-Allow-Credentials true");
+        assertEquals(List.of(), RawHttp.values(head, ACAC));
+        assertEquals(List.of(TRUSTED), RawHttp.values(head, ACAO));
+    }
+
+    @Test
+    @DisplayName("handles header names written in any case")
+    void handlesAnyCase() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: add access-control-allow-origin https://evil.example",
+            "X-Write: add access-control-allow-credentials true",
+            "X-Write: add ACCESS-CONTROL-ALLOW-CREDENTIALS true");
+        assertEquals(List.of("access-control-allow-origin: https://evil.example",
+            "access-control-allow-credentials: true", "ACCESS-CONTROL-ALLOW-CREDENTIALS: true"),
+            handler.lastCall().lines);
+        assertEquals(List.of(), RawHttp.values(head, ACAC));
+    }
+
+    @Test
+    @DisplayName("cannot remove a line already written on Tomcat 9, whose setHeader(name, null) does nothing")
+    void cannotRemoveAWrittenLineOnTomcat9() throws Exception {
+        // documented limit (README-generic-layer.md): removal needs Servlet 6 semantics
+        handler.script = (r, s, l) -> new String[] {"Access-Control-Allow-Methods", null};
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Methods GET");
+        assertEquals(List.of("GET"), RawHttp.values(head, "Access-Control-Allow-Methods"));
+    }
+
+    private static List<String> describe(List<FakeHandler.Call> calls) {
+        List<String> out = new ArrayList<>();
+        for (FakeHandler.Call c : calls) {
+            out.add(c.toString());
+        }
+        return out;
+    }
+}
