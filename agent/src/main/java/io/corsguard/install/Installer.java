@@ -1,7 +1,6 @@
 package io.corsguard.install;
 
 import io.corsguard.bootstrap.CorsGuardBridge;
-import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.config.ConfigError;
 import io.corsguard.config.ConfigLoader;
 import io.corsguard.config.ConfigResult;
@@ -12,7 +11,6 @@ import io.corsguard.engine.Engine;
 import io.corsguard.netty.NettyInstrumentation;
 import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
-import io.corsguard.servlet.GenericServletLayer;
 import io.corsguard.servlet.ServletInstrumentation;
 import io.corsguard.servlet.TomcatInstrumentation;
 import java.lang.instrument.Instrumentation;
@@ -76,7 +74,6 @@ public final class Installer {
             reporter.warn(warning.message());
         }
         Engine engine = new Engine(config, reporter);
-        ServletBridge.setLayer(new GenericServletLayer());
         CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
 
         List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
@@ -86,6 +83,9 @@ public final class Installer {
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            // describe types from class files, never by loading classes inside the transformer:
+            // loading e.g. Tomcat's ResponseFacade there makes Byte Buddy skip it for good
+            .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
             .with(new FailureListener(reporter))
             // name-based ignores first: any other matcher would parse the class file
             .ignore(agentPackages()

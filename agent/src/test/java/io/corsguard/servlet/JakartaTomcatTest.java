@@ -5,7 +5,7 @@ import static io.corsguard.servlet.FakeHandler.ACAO;
 import static io.corsguard.servlet.FakeHandler.TRUSTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -26,9 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tomcat 11 (jakarta.servlet 6.1) in child JVMs, one with the commit hook on and one with the
- * generic layer judging. Tomcat 11 is not an agent dependency: its jar is taken from the local
- * Maven repository beside Tomcat 9's, and the tests are skipped when it is absent
- * ({@code mvn dependency:get -Dartifact=org.apache.tomcat.embed:tomcat-embed-core:11.0.27}).
+ * generic layer judging. Tomcat 11 cannot share the test class path with Tomcat 9: the build
+ * copies its jar to {@code target/tomcat11} (maven-dependency-plugin) and the tests fail without it.
  */
 @DisplayName("Tomcat 11 (jakarta) in a child JVM")
 class JakartaTomcatTest {
@@ -44,7 +43,7 @@ class JakartaTomcatTest {
     @BeforeAll
     static void startChildren() throws Exception {
         List<String> classpath = childClasspath();
-        assumeTrue(classpath != null, "tomcat-embed-core " + TOMCAT11 + " is not in the local Maven repository");
+        assertNotNull(classpath, "tomcat-embed-core " + TOMCAT9 + " is not on the test class path");
         hook = new Child(classpath, "hook");
         generic = new Child(classpath, "generic");
     }
@@ -167,13 +166,12 @@ class JakartaTomcatTest {
         if (tomcat9 == null) {
             return null;
         }
-        // .../org/apache/tomcat/embed/tomcat-embed-core/9.0.112/x.jar -> .../org/apache/tomcat
-        Path tomcatGroup = tomcat9.getParent().getParent().getParent().getParent();
-        Path core = tomcatGroup.resolve("embed/tomcat-embed-core/" + TOMCAT11 + "/tomcat-embed-core-" + TOMCAT11 + ".jar");
-        Path annotations = tomcatGroup.resolve("tomcat-annotations-api/" + TOMCAT11 + "/tomcat-annotations-api-"
-            + TOMCAT11 + ".jar");
+        // copied aside by the build (maven-dependency-plugin, agent/pom.xml)
+        Path dir = Paths.get(System.getProperty("corsguard.tomcat11.dir", "target/tomcat11"));
+        Path core = dir.resolve("tomcat-embed-core-" + TOMCAT11 + ".jar");
+        Path annotations = dir.resolve("tomcat-annotations-api-" + TOMCAT11 + ".jar");
         if (!Files.exists(core)) {
-            return null;
+            throw new IllegalStateException("Tomcat " + TOMCAT11 + " was not copied to " + dir + " by the build");
         }
         out.add(core.toString());
         if (Files.exists(annotations)) {
