@@ -35,6 +35,8 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
  */
 public final class Installer {
     static final String VERSION = "0.1.0";
+    /** Byte Buddy's {@code net.bytebuddy.safe}, as relocated by the shade plugin. */
+    private static final String SHADED_BYTE_BUDDY_SAFE = "io.corsguard.shaded.bytebuddy.safe";
 
     private static Installation current;
 
@@ -44,6 +46,11 @@ public final class Installer {
     /** Called reflectively by the launcher. Never throws into the host JVM. */
     public static synchronized void start(String agentArgs, Instrumentation inst, boolean attach) {
         try {
+            // our (relocated) Byte Buddy needs no class injection; its safe mode keeps it off
+            // sun.misc.Unsafe, which Java 24+ warns about on the application's stderr
+            if (System.getProperty(SHADED_BYTE_BUDDY_SAFE) == null) {
+                System.setProperty(SHADED_BYTE_BUDDY_SAFE, "true");
+            }
             ConfigResult result = ConfigLoader.load(agentArgs, SystemSources.properties(), System.getenv());
             if (!result.ok()) {
                 List<ConfigError> errors = new ArrayList<>(result.errors());
