@@ -11,6 +11,7 @@ import io.corsguard.config.Mode;
 import io.corsguard.engine.Engine;
 import io.corsguard.report.Reporter;
 import java.lang.instrument.Instrumentation;
+import java.util.Map;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /** The running agent: what detach, reload and the shutdown summary act on. One per JVM. */
@@ -96,9 +97,40 @@ final class Installation {
         }
         try {
             reporter.flush();
+            summary();
             reporter.close();
         } catch (Throwable ignored) {
             // the JVM is going down; never delay or fail its exit
+        }
+    }
+
+    /** The block printed at JVM exit: what was judged, what fired, who received credentials. */
+    private void summary() {
+        Map<String, Long> c = reporter.counters().snapshot();
+        StringBuilder rules = new StringBuilder();
+        StringBuilder actions = new StringBuilder();
+        for (Map.Entry<String, Long> e : c.entrySet()) {
+            if (e.getValue() == 0) {
+                continue;
+            }
+            if (e.getKey().startsWith("rule.")) {
+                rules.append(rules.length() == 0 ? "" : ", ").append(e.getKey().substring(5)).append('=').append(e.getValue());
+            } else if (e.getKey().startsWith("action.")) {
+                actions.append(actions.length() == 0 ? "" : ", ").append(e.getKey().substring(7)).append('=').append(e.getValue());
+            }
+        }
+        reporter.info("summary: mode=" + engine.config().mode().label() + ", responses judged=" + c.get("responses.judged")
+            + ", corrected=" + c.get("responses.corrected") + ", agent errors=" + c.get("errors.total"));
+        reporter.info("summary: violations by rule: " + (rules.length() == 0 ? "none" : rules.toString()));
+        reporter.info("summary: by action: " + (actions.length() == 0 ? "none" : actions.toString()));
+        Map<String, Long> learned = reporter.learnedOrigins();
+        StringBuilder origins = new StringBuilder();
+        for (Map.Entry<String, Long> e : learned.entrySet()) {
+            origins.append(origins.length() == 0 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append(')');
+        }
+        reporter.info("summary: origins sent credentials: " + (origins.length() == 0 ? "none" : origins.toString()));
+        if (!learned.isEmpty()) {
+            reporter.info("summary: suggested " + reporter.suggestedAllowedOrigins());
         }
     }
 

@@ -60,7 +60,7 @@ public final class DemoMain {
             Thread.sleep(200); // let the agent's report lines (stderr) come out before the table
             System.out.println();
             System.out.println("What each response carried (CORS headers as received by the client):");
-            System.out.printf("%-8s %-21s %-9s %-22s %s%n", "server", "endpoint", "request", "origin", "response");
+            System.out.printf("%-8s %-21s %-8s %-33s %s%n", "server", "endpoint", "request", "origin", "response");
             for (String row : rows) {
                 System.out.println(row);
             }
@@ -88,7 +88,7 @@ public final class DemoMain {
                     kind = "GET";
                     head = RawHttp.send("127.0.0.1", port, "GET", "/api/" + name, "Origin: " + origin, "Cookie: session=demo");
                 }
-                rows.add(String.format("%-8s %-21s %-9s %-22s %d %s", server, name, kind, label(origin), head.status(), cors(head)));
+                rows.add(String.format("%-8s %-21s %-8s %-33s %d %s", server, name, kind, label(origin), head.status(), cors(head)));
             }
         }
     }
