@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The generic servlet layer, for containers without a commit hook: one logic for javax and
  * jakarta, fed by the thin advice shells. It keeps, per response, the request facts and the CORS
- * lines as the app wrote them (the "view"), corrects what is safe at write time and the rest at
- * the last point before commit it can see. See README-generic-layer.md for what it cannot do.
+ * lines as the app wrote them (the "view"), corrects what is safe at write time, makes the one
+ * reported decision at the first point before commit it can see (the body channel at the latest)
+ * and afterwards corrects each CORS write as it comes. See README-generic-layer.md for what it cannot do.
  */
 public final class GenericServletLayer implements ServletLayer {
 
