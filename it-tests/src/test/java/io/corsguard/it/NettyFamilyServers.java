@@ -56,17 +56,20 @@ final class NettyFamilyServers {
     static final class Running {
         final ChildJvm jvm;
         final int port;
+        /** A second port with HTTP/2 cleartext enabled, where the fixture has one (Reactor Netty); else -1. */
+        final int h2cPort;
         final String jars;
 
-        Running(ChildJvm jvm, int port, String jars) {
+        Running(ChildJvm jvm, int port, int h2cPort, String jars) {
             this.jvm = jvm;
             this.port = port;
+            this.h2cPort = h2cPort;
             this.jars = jars;
         }
     }
 
     private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
-    private static final Pattern READY = Pattern.compile("READY port=(\\d+)");
+    private static final Pattern READY = Pattern.compile("READY port=(\\d+)(?: h2c=(\\d+))?");
 
     private NettyFamilyServers() {
     }
@@ -88,7 +91,7 @@ final class NettyFamilyServers {
             Matcher m = READY.matcher(line);
             m.find();
             String jars = jvm.stdout().stream().filter(l -> l.startsWith("server jars: ")).findFirst().orElse("?");
-            r = new Running(jvm, Integer.parseInt(m.group(1)), jars);
+            r = new Running(jvm, Integer.parseInt(m.group(1)), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)), jars);
             RUNNING.put(key, r);
             return r;
         } catch (Exception e) {

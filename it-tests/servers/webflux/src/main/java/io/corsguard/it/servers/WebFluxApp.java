@@ -1,31 +1,24 @@
 package io.corsguard.it.servers;
 
-import io.corsguard.demo.DemoEndpoints;
-import io.corsguard.demo.DemoEndpoints.DemoRequest;
-import io.corsguard.demo.DemoEndpoints.DemoResponse;
 import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.web.reactive.context.ReactiveWebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * A Spring Boot 3 WebFlux app (Reactor Netty underneath) with the real-world reflection hole: a
  * {@code CorsWebFilter} on {@code /account/**} configured as {@code allowedOriginPatterns("*")} +
- * {@code allowCredentials(true)}, which echoes any origin with credentials. {@code /api/*} are
- * the demo endpoints, their header lines written by hand (no filter there).
+ * {@code allowCredentials(true)}, which echoes any origin with credentials (allowed methods and
+ * headers {@code *}: Spring echoes the requested ones).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -65,18 +58,6 @@ public class WebFluxApp {
         return RouterFunctions.route()
             .GET("/account/me", r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue("{\"user\":\"demo\"}\n"))
             .PUT("/account/me", r -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue("{\"saved\":true}\n"))
-            .route(r -> r.path().startsWith("/api/"), WebFluxApp::demo)
             .build();
-    }
-
-    static Mono<ServerResponse> demo(ServerRequest r) {
-        HttpHeaders in = r.headers().asHttpHeaders();
-        DemoResponse answer = DemoEndpoints.answer(new DemoRequest(r.method().name(), r.path(), in.getFirst("Origin"),
-            in.getFirst("Access-Control-Request-Method"), in.getFirst("Access-Control-Request-Headers"), in.getFirst("Cookie")));
-        ServerResponse.BodyBuilder b = ServerResponse.status(HttpStatus.valueOf(answer.status)).contentType(MediaType.APPLICATION_JSON);
-        for (String[] h : answer.headers) {
-            b.headers(hs -> hs.add(h[0], h[1]));
-        }
-        return answer.status == 204 ? b.build() : b.bodyValue(answer.body);
     }
 }
