@@ -126,8 +126,4 @@ final class NettyFamilyServers {
         }
         return lines;
     }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(90);
-    }
 }

@@ -8,9 +8,18 @@ import io.corsguard.it.CorsRulesTest.Case;
 import io.corsguard.it.DemoServers.Setup;
 import io.corsguard.it.NettyFamilyServers.Running;
 import io.corsguard.it.NettyFamilyServers.Server;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -270,13 +279,13 @@ class NettyFamilyTest {
         assertEquals(List.of(), h1.head.values("Access-Control-Allow-Credentials"), "HTTP/1.1 is judged: " + h1.head.lines);
         assertEquals(List.of("CG003:strip-credentials", "CG007:add-vary"), h1.rulesAndActions());
 
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + r.h2cPort + "/api/reflect"))
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.h2cPort + "/api/reflect"))
             .header("Origin", U).header("Cookie", "session=demo").build();
         for (int i = 0; i < 2; i++) { // the upgrading request, then a plain HTTP/2 stream
             int mark = r.jvm.stderr().size();
-            java.net.http.HttpResponse<String> res = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertEquals(java.net.http.HttpClient.Version.HTTP_2, res.version(), "request " + i);
+            HttpResponse<String> res = client.send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(HttpClient.Version.HTTP_2, res.version(), "request " + i);
             assertEquals(List.of(U), res.headers().allValues("access-control-allow-origin"), "request " + i);
             assertEquals(List.of("true"), res.headers().allValues("access-control-allow-credentials"),
                 "request " + i + ": HTTP/2 on Netty is not judged (README); if it is now, turn this test round");
@@ -291,10 +300,10 @@ class NettyFamilyTest {
      * (which runs a full GC first, so only reachable objects count).
      */
     static long liveInstances(ChildJvm jvm, String className) throws Exception {
-        Process p = new ProcessBuilder(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
             Long.toString(jvm.pid()), "GC.class_histogram").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "jcmd failed: " + out);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "jcmd failed: " + out);
         assertTrue(out.contains("java.lang.String "), "not a class histogram: " + out);
         for (String line : out.split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -319,45 +328,45 @@ class NettyFamilyTest {
     @Test
     void perChannelQueuesAreBoundedAndGoWithTheirConnection() throws Exception {
         Running r = NettyFamilyServers.get(Server.NETTY_CORS_HANDLER, Setup.CORRECT);
-        List<java.net.Socket> open = new ArrayList<>();
+        List<Socket> open = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {
-                java.net.Socket s = new java.net.Socket("127.0.0.1", r.port);
+                Socket s = new Socket("127.0.0.1", r.port);
                 s.setSoTimeout(10_000);
-                s.getOutputStream().write(WireTest.get("/app", i % 2 == 0 ? U : T, r.port).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.getOutputStream().write(WireTest.get("/app", i % 2 == 0 ? U : T, r.port).getBytes(StandardCharsets.ISO_8859_1));
                 RawHttp.readHead(s.getInputStream());
                 open.add(s);
             }
             assertTrue(liveInstances(r.jvm, QUEUE) >= 40, "a queue per open connection (the method sees them)");
 
             // 150 pipelined requests the app holds for 3 s: at most 64 are kept
-            java.net.Socket held = new java.net.Socket("127.0.0.1", r.port);
+            Socket held = new Socket("127.0.0.1", r.port);
             held.setSoTimeout(20_000);
             open.add(held);
             StringBuilder many = new StringBuilder();
             for (int i = 0; i < 150; i++) {
                 many.append(WireTest.get("/hold", U, r.port));
             }
-            held.getOutputStream().write(many.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            held.getOutputStream().write(many.toString().getBytes(StandardCharsets.ISO_8859_1));
             ChildJvm.sleep(300);
             long captured = liveInstances(r.jvm, CAPTURED);
             // + 1: CapturedRequest.NO_ORIGIN, the shared static entry for requests without Origin
             assertTrue(captured <= 64 + 1, "request facts held: " + captured);
             assertTrue(captured >= 2, "the held requests are recorded: " + captured);
-            java.io.InputStream in = held.getInputStream();
+            InputStream in = held.getInputStream();
             for (int i = 0; i < 150; i++) {
                 RawHttp.Head h = RawHttp.readHead(in);
                 in.readNBytes(Integer.parseInt(h.values("Content-Length").get(0)));
             }
         } finally {
-            for (java.net.Socket s : open) {
+            for (Socket s : open) {
                 s.close();
             }
         }
         for (int i = 0; i < 300; i++) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.port)) {
+            try (Socket s = new Socket("127.0.0.1", r.port)) {
                 s.getOutputStream().write((WireTest.get("/app", U, r.port) + (i % 3 == 0 ? WireTest.get("/hold", T, r.port) : ""))
-                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    .getBytes(StandardCharsets.ISO_8859_1));
                 if (i % 2 == 0) {
                     s.setSoTimeout(10_000);
                     RawHttp.readHead(s.getInputStream());
