@@ -26,19 +26,24 @@ public final class Exchange {
      * to this JVM can lag: wait until the output has been quiet for a moment.
      */
     public static Exchange send(DemoServers.Running demo, String server, String method, String path, String... headers) throws IOException {
-        int mark = demo.jvm.stderr().size();
-        RawHttp.Head head = RawHttp.send("127.0.0.1", demo.port(server), method, path, headers);
+        return send(demo.jvm, demo.port(server), method, path, headers);
+    }
+
+    /** The same, to any child JVM's server on {@code port}. */
+    public static Exchange send(ChildJvm jvm, int port, String method, String path, String... headers) throws IOException {
+        int mark = jvm.stderr().size();
+        RawHttp.Head head = RawHttp.send("127.0.0.1", port, method, path, headers);
         int last = -1;
         for (int i = 0; i < 40; i++) {
             ChildJvm.sleep(25);
-            int now = demo.jvm.stderr().size();
+            int now = jvm.stderr().size();
             if (now == last && i >= 3) {
                 break;
             }
             last = now;
         }
         List<String> lines = new ArrayList<>();
-        List<String> err = demo.jvm.stderr();
+        List<String> err = jvm.stderr();
         for (int i = mark; i < err.size(); i++) {
             if (err.get(i).startsWith("{")) {
                 lines.add(err.get(i));
