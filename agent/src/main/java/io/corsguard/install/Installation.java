@@ -9,19 +9,32 @@ import io.corsguard.config.ConfigWarning;
 import io.corsguard.config.CorsGuardConfig;
 import io.corsguard.config.Mode;
 import io.corsguard.engine.Engine;
+import io.corsguard.bootstrap.ServletBridge;
+import io.corsguard.report.CorsGuardMBean;
 import io.corsguard.report.Reporter;
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
-/** The running agent: what detach, reload and the shutdown summary act on. One per JVM. */
+/**
+ * The running agent: what detach, reload, the MBean and the shutdown summary act on. One per JVM
+ * at a time; {@link #detach()} leaves no transformer, thread, MBean or shutdown hook behind.
+ */
 final class Installation {
     private final Engine engine;
     private final Reporter reporter;
     private final ResettableClassFileTransformer transformer;
     private final Instrumentation inst;
-    private final String agentArgs;
+    /** The arguments of the latest attach (a second attach replaces them); reloads keep them. */
+    private volatile String agentArgs;
     private volatile Thread reloader;
+    private volatile Thread shutdownHook;
+    private volatile ObjectName mbean;
     /** The file as last read, good or bad: a rejected edit is reported once, not every interval. */
     private volatile ConfigFileWatch watch;
 
@@ -33,6 +46,24 @@ final class Installation {
         this.inst = inst;
         this.agentArgs = agentArgs;
         this.watch = engine.config().fileWatch();
+    }
+
+    CorsGuardConfig config() {
+        return engine.config();
+    }
+
+    Reporter reporter() {
+        return reporter;
+    }
+
+    String agentArgs() {
+        return agentArgs;
+    }
+
+    /** A second attach: its arguments replace the first one's, also for later file reloads. */
+    synchronized void reconfigure(CorsGuardConfig config, String why, String newAgentArgs) {
+        agentArgs = newAgentArgs;
+        reconfigure(config, why);
     }
 
     /** Applies a new good configuration: takes effect on the next response. */
@@ -72,6 +103,9 @@ final class Installation {
     }
 
     private synchronized void checkFile() {
+        if (reloader != Thread.currentThread()) {
+            return; // detached while this thread waited for the lock: must not re-enable the handler
+        }
         ConfigFileWatch w = watch;
         if (w == null || !w.changed()) {
             return;
@@ -89,12 +123,79 @@ final class Installation {
         reconfigure(result.config(), null);
     }
 
-    void shutdown() {
+    /** Registers the MBean when {@code jmx=true}; a failure is reported, never fatal. */
+    void registerMBean() {
+        if (!engine.config().jmx()) {
+            return;
+        }
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(CorsGuardMBean.OBJECT_NAME);
+            if (server.isRegistered(name)) {
+                // left by an agent that could not unregister (it never should): ours is current
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(new StandardMBean(new AgentMBean(this), CorsGuardMBean.class), name);
+            mbean = name;
+        } catch (Throwable t) {
+            reporter.agentFailure("jmx", t, "the agent runs without its MBean");
+        }
+    }
+
+    void addShutdownHook() {
+        Thread hook = new Thread(this::shutdown, "corsguard-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        shutdownHook = hook;
+    }
+
+    /**
+     * Takes the agent out: advice returns at once (no handler), the classes are restored to the
+     * application's bytecode, the reload thread stops, the MBean and the shutdown hook go, the
+     * reporter closes. Counters and learned origins go with it; a later attach starts afresh.
+     */
+    synchronized void detach() {
+        CorsGuardBridge.setHandler(null);
+        ServletBridge.reset();
+        stopReloading();
+        boolean restored = false;
+        try {
+            // a reset transformer is not reused: a later attach builds a new one
+            restored = transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        } catch (Throwable t) {
+            reporter.agentFailure("detach", t, "advice stays woven in but does nothing (no handler)");
+        }
+        ObjectName name = mbean;
+        mbean = null;
+        if (name != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (Throwable ignored) {
+                // already gone
+            }
+        }
+        Thread hook = shutdownHook;
+        shutdownHook = null;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already exiting
+            }
+        }
+        reporter.info("CorsGuard detached" + (restored ? ": classes restored" : ""));
+        reporter.close();
+    }
+
+    private void stopReloading() {
         Thread t = reloader;
         reloader = null;
         if (t != null) {
             t.interrupt();
         }
+    }
+
+    void shutdown() {
+        stopReloading();
         try {
             reporter.flush();
             summary();
