@@ -35,7 +35,11 @@ public final class Cli {
     }
 
     public static int run(String[] args) {
-        return new Cli(System.out, System.err).execute(args);
+        return run(args, System.out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return new Cli(out, err).execute(args);
     }
 
     int execute(String[] args) {

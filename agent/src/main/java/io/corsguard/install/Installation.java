@@ -11,6 +11,7 @@ import io.corsguard.config.Mode;
 import io.corsguard.engine.Engine;
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.report.CorsGuardMBean;
+import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
@@ -27,7 +28,8 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
  */
 final class Installation {
     private final Engine engine;
-    private final Reporter reporter;
+    /** Replaced (counters kept) when a reload or attach changes the log settings. */
+    private volatile Reporter reporter;
     private final ResettableClassFileTransformer transformer;
     private final Instrumentation inst;
     /** The arguments of the latest attach (a second attach replaces them); reloads keep them. */
@@ -68,7 +70,23 @@ final class Installation {
 
     /** Applies a new good configuration: takes effect on the next response. */
     synchronized void reconfigure(CorsGuardConfig config, String why) {
-        engine.reconfigure(config);
+        ReportSettings logging = Installer.reportSettings(config);
+        if (logging.toString().equals(reporter.settings().toString())) {
+            engine.reconfigure(config);
+        } else {
+            // log.format/file/level or the dedupe window changed: a new reporter, same counters
+            // and learned origins; the old one is flushed and closed
+            Reporter next = reporter.restart(logging);
+            engine.reconfigure(config, next);
+            reporter = next;
+        }
+        if (config.jmx() != (mbean != null)) {
+            if (config.jmx()) {
+                registerMBean();
+            } else {
+                unregisterMBean();
+            }
+        }
         CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
         for (ConfigWarning warning : config.warnings()) {
             reporter.warn(warning.message());
@@ -142,6 +160,18 @@ final class Installation {
         }
     }
 
+    private void unregisterMBean() {
+        ObjectName name = mbean;
+        mbean = null;
+        if (name != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (Throwable ignored) {
+                // already gone
+            }
+        }
+    }
+
     void addShutdownHook() {
         Thread hook = new Thread(this::shutdown, "corsguard-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -164,15 +194,7 @@ final class Installation {
         } catch (Throwable t) {
             reporter.agentFailure("detach", t, "advice stays woven in but does nothing (no handler)");
         }
-        ObjectName name = mbean;
-        mbean = null;
-        if (name != null) {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (Throwable ignored) {
-                // already gone
-            }
-        }
+        unregisterMBean();
         Thread hook = shutdownHook;
         shutdownHook = null;
         if (hook != null) {

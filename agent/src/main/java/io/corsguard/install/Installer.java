@@ -176,7 +176,7 @@ public final class Installer {
             // describe types from class files, never by loading classes inside the transformer:
             // loading e.g. Tomcat's ResponseFacade there makes Byte Buddy skip it for good
             .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
-            .with(new FailureListener(reporter))
+            .with(new FailureListener(engine))
             // name-based ignores first: any other matcher would parse the class file
             .ignore(agentPackages()
                 .or(nameStartsWith("java."))

@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.corsguard.demo.RawHttp;
+import com.sun.tools.attach.VirtualMachine;
+import javax.management.Attribute;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -175,7 +182,7 @@ class AttachTest {
     }
 
     @Test
-    void listShowsTheTargetAndEnableDynamicAgentLoadingSilencesTheWarning() throws Exception {
+    void listShowsTheTargetEnableDynamicAgentLoadingSilencesTheWarningAndTheMBeanSetsTheMode() throws Exception {
         DemoServers.Running demo = startDemo(enableDynamicAgentLoading());
         try {
             String pid = Long.toString(demo.jvm.pid());
@@ -188,6 +195,31 @@ class AttachTest {
             demo.jvm.awaitLine(l -> l.contains("CorsGuard 0.1.0 attached"), Duration.ofSeconds(5));
             assertFalse(demo.jvm.stderr().stream().anyMatch(l -> l.contains(DYNAMIC_AGENT_WARNING)), demo.jvm.describe());
             assertEquals(List.of(), untrusted(demo, "netty").head.values("Access-Control-Allow-Credentials"));
+
+            // the MBean as any JMX client sees it, over the local connector the attach API starts
+            VirtualMachine vm = VirtualMachine.attach(pid);
+            String url;
+            try {
+                url = vm.startLocalManagementAgent();
+            } finally {
+                vm.detach();
+            }
+            try (JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(url))) {
+                MBeanServerConnection mbs = c.getMBeanServerConnection();
+                ObjectName name = new ObjectName("io.corsguard:type=CorsGuard");
+                assertEquals("correct", mbs.getAttribute(name, "Mode"));
+                mbs.setAttribute(name, new Attribute("Mode", "monitor"));
+                assertEquals(List.of("true"), untrusted(demo, "netty").head.values("Access-Control-Allow-Credentials"),
+                    "Mode=monitor takes effect on the next response");
+                assertEquals("monitor", mbs.getAttribute(name, "Mode"));
+                assertEquals(Long.valueOf(2), ((Map<?, ?>) mbs.getAttribute(name, "Counters")).get("rule.CG003"));
+                assertEquals(Long.valueOf(0), ((Map<?, ?>) mbs.getAttribute(name, "AgentErrors")).get("errors.total"));
+                assertEquals(Map.of(U, 1L), mbs.getAttribute(name, "LearnedOrigins"));
+                assertEquals("allowed-origins=" + U, mbs.getAttribute(name, "SuggestedAllowedOrigins"));
+                mbs.invoke(name, "detach", new Object[0], new String[0]);
+                assertFalse(mbs.isRegistered(name), "detach unregisters the MBean");
+            }
+            assertEquals(List.of("true"), untrusted(demo, "servlet").head.values("Access-Control-Allow-Credentials"));
         } finally {
             demo.close();
         }
