@@ -25,7 +25,7 @@ public interface CorsGuardHandler {
     /**
      * The answer {@link #decide} would give for a response whose head is not complete yet, without
      * reporting: the generic servlet layer corrects some headers as they are written (it cannot
-     * remove them later) and calls {@link #decide} once at the last point before commit it sees.
+     * remove them later) and calls {@link #decide} once, at the first point before commit it sees.
      * The default delegates to {@link #decide}, which reports each preview too.
      */
     default String[] preview(String server, CapturedRequest request, int status, String[] lines, int lineCount) {

@@ -35,7 +35,11 @@ public interface ServletLayer {
      */
     String[] onWrite(Object response, String name, String value, boolean add, int status);
 
-    /** The last point before commit the layer can see ({@code flushBuffer}, {@code sendError}, ...). */
+    /**
+     * A point before commit the layer can see ({@code getOutputStream}, {@code getWriter},
+     * {@code flushBuffer}, {@code sendError}, ...): the first one makes the response's one
+     * decision; later ones only correct what changed since, unreported.
+     */
     String[] beforeCommit(Object response, int status);
 
     /**

@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The generic servlet layer, for containers without a commit hook: one logic for javax and
  * jakarta, fed by the thin advice shells. It keeps, per response, the request facts and the CORS
- * lines as the app wrote them (the "view"), corrects what is safe at write time and the rest at
- * the last point before commit it can see. See README-generic-layer.md for what it cannot do.
+ * lines as the app wrote them (the "view"), corrects what is safe at write time, makes the one
+ * reported decision at the first point before commit it can see (the body channel at the latest)
+ * and afterwards corrects each CORS write as it comes. See README-generic-layer.md for what it cannot do.
  */
 public final class GenericServletLayer implements ServletLayer {
 
@@ -50,22 +51,32 @@ public final class GenericServletLayer implements ServletLayer {
             s.add(name, value);
         }
         s.dirty = true;
-        if (value == null || !correctableAtWrite(name)) {
+        if (value == null) {
+            // a removal the container performed: judged at the next point before commit
             return null;
         }
-        // the head is not complete yet: the reported decision comes at the commit point
+        // never reported: the one decide() per response is made at the first point before commit
         String[] ops = CorsGuardBridge.preview(SERVER, s.request, status, s.lines(), s.count());
-        if (ops == null) {
-            return null;
-        }
-        // The written name's lines after the decision; other names wait for the commit point.
-        boolean touched = false;
-        for (int i = 0; i < ops.length; i += 2) {
-            if (ops[i].equalsIgnoreCase(name)) {
-                touched = true;
+        if (s.decided) {
+            // After the decision (the app has the body channel, or flushed): this may be the last
+            // point before commit the layer sees, so every name the preview touches is set now,
+            // the written one included.
+            s.dirty = false;
+            if (ops == null || ops.length == 0) {
+                return null;
             }
+            List<String> plan = plan(s, ops);
+            if (!touches(ops, name)) {
+                plan.add(0, value);
+                plan.add(0, name);
+                plan.add(0, add ? ServletBridge.ADD : ServletBridge.SET);
+            }
+            s.applying = true;
+            return plan.toArray(new String[0]);
         }
-        if (!touched) {
+        // Before the decision the head is not complete: only the written name is corrected here
+        // (other names wait for the decision).
+        if (ops == null || !touches(ops, name)) {
             return null;
         }
         List<String> corrected = applied(s, ops);
@@ -78,8 +89,9 @@ public final class GenericServletLayer implements ServletLayer {
         if (!add && target.size() == 1 && target.get(0).equals(value)) {
             return null;
         }
-        // Instead of the call, one setHeader replacing all of the name's lines: none (e.g. an
-        // untrusted origin's ACAC: the write is skipped, and earlier lines go too where
+        // Instead of the call, one setHeader replacing all of the name's lines: none (the ops
+        // remove every line of the name, e.g. an untrusted origin's ACAC or
+        // Access-Control-Allow-Private-Network: the write is skipped, and earlier lines go too where
         // setHeader(name, null) removes, as in Servlet 6 containers), or one, list headers (Vary)
         // joined with ", ".
         s.applying = true;
@@ -89,14 +101,36 @@ public final class GenericServletLayer implements ServletLayer {
     @Override
     public String[] beforeCommit(Object response, int status) {
         State s = states.get(response);
-        if (s == null || s.applying || !s.dirty) {
+        if (s == null || s.applying) {
             return null;
         }
-        s.dirty = false;
-        String[] ops = CorsGuardBridge.decide(SERVER, s.request, status, s.lines(), s.count());
+        String[] ops;
+        if (!s.decided) {
+            // the first point before commit: the one reported decision of this response
+            s.decided = true;
+            s.dirty = false;
+            ops = CorsGuardBridge.decide(SERVER, s.request, status, s.lines(), s.count());
+        } else if (s.dirty) {
+            // changed since the decision (a removal, reset()): corrected, not reported again
+            s.dirty = false;
+            ops = CorsGuardBridge.preview(SERVER, s.request, status, s.lines(), s.count());
+        } else {
+            return null;
+        }
         if (ops == null || ops.length == 0) {
             return null;
         }
+        List<String> plan = plan(s, ops);
+        s.applying = true;
+        return plan.toArray(new String[0]);
+    }
+
+    /**
+     * The plan that makes every name the ops touch what the ops make of the view: {@code setHeader}
+     * replaces every line of the name, so the result is exactly the target (first value set, the
+     * rest added; none: {@code setHeader(name, null)}).
+     */
+    private static List<String> plan(State s, String[] ops) {
         List<String> corrected = applied(s, ops);
         List<String> plan = new ArrayList<>();
         List<String> done = new ArrayList<>(4);
@@ -106,7 +140,6 @@ public final class GenericServletLayer implements ServletLayer {
                 continue;
             }
             done.add(name);
-            // setHeader replaces every line of the name, so the result is exactly the target
             String kind = ServletBridge.SET;
             for (int j = 0; j < corrected.size(); j += 2) {
                 if (corrected.get(j).equalsIgnoreCase(name)) {
@@ -122,8 +155,16 @@ public final class GenericServletLayer implements ServletLayer {
                 plan.add(null);
             }
         }
-        s.applying = true;
-        return plan.toArray(new String[0]);
+        return plan;
+    }
+
+    private static boolean touches(String[] ops, String name) {
+        for (int i = 0; i < ops.length; i += 2) {
+            if (ops[i].equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -165,16 +206,6 @@ public final class GenericServletLayer implements ServletLayer {
     /** Responses with live state; for tests (state must be released at the end). */
     int trackedResponses() {
         return states.size();
-    }
-
-    /**
-     * ACAC, ACAO and Vary are what the layer can correct as they are written (DESIGN §5): skip an
-     * untrusted origin's ACAC, keep Origin in Vary, rewrite ACAO for a trusted origin.
-     */
-    private static boolean correctableAtWrite(String name) {
-        return name.length() == 4
-            || name.equalsIgnoreCase("access-control-allow-credentials")
-            || name.equalsIgnoreCase("access-control-allow-origin");
     }
 
     /** The view after the ops, as pairs (bridge contract: null removes all lines of a name). */
@@ -236,8 +267,10 @@ public final class GenericServletLayer implements ServletLayer {
         final CapturedRequest request;
         /** The CORS lines as the app wrote them: name/value pairs in order. */
         final List<String> pairs = new ArrayList<>(8);
-        /** Written since the last judgment (a fresh response counts as written). */
-        boolean dirty = true;
+        /** The reported decision was made (once per response); later points only correct. */
+        boolean decided;
+        /** Written since the decision and not yet corrected for. */
+        boolean dirty;
         /** The shell is applying a plan: its own writes pass through unjudged. */
         boolean applying;
         /** Release the state once the current plan is applied. */

@@ -7,9 +7,11 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
- * Shell on {@code flushBuffer}, {@code sendError}, {@code sendRedirect} (last points before
- * commit the servlet API shows) and {@code reset} (headers gone: judge afresh). The javax and
- * jakarta shells differ only in the namespace (JakartaTwinsTest).
+ * Shell on {@code getOutputStream}, {@code getWriter} (the body channel: the first byte may follow,
+ * and with it an implicit commit), {@code flushBuffer}, {@code sendError}, {@code sendRedirect}
+ * (points before commit the servlet API shows; the first of them decides) and {@code reset}
+ * (headers gone: correct afresh). The javax and jakarta shells differ only in the namespace
+ * (JakartaTwinsTest).
  */
 public final class JakartaResponseAdvice {
 
@@ -29,7 +31,7 @@ public final class JakartaResponseAdvice {
             return;
         }
         // sendError's status is its argument; a redirect is sent as 302
-        int status = first == 'f' ? self.getStatus() : method.length() == 9 ? (Integer) arg : 302;
+        int status = first == 'f' || first == 'g' ? self.getStatus() : method.length() == 9 ? (Integer) arg : 302;
         String[] plan = layer.beforeCommit(self, status);
         if (plan == null) {
             return;

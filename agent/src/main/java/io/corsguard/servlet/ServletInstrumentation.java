@@ -65,7 +65,7 @@ public final class ServletInstrumentation implements ServerInstrumentation {
                 .include(adviceLoader)
                 .advice(concrete().and(namedOneOf("setHeader", "addHeader")).and(takesArguments(String.class, String.class)),
                     shell + "HeaderAdvice")
-                .advice(concrete().and(namedOneOf("flushBuffer", "reset")).and(takesNoArguments())
+                .advice(concrete().and(namedOneOf("getOutputStream", "getWriter", "flushBuffer", "reset")).and(takesNoArguments())
                         .or(concrete().and(named("sendError")).and(takesArgument(0, int.class)))
                         .or(concrete().and(named("sendRedirect")).and(takesArgument(0, String.class))),
                     shell + "ResponseAdvice"))

@@ -90,8 +90,9 @@ class GenericServletLayerTest extends TomcatServletTestSupport {
             "X-Write: set Access-Control-Allow-Credentials true", "X-Write: add Vary Accept-Encoding",
             "X-Write: set Access-Control-Allow-Methods GET");
         assertEquals(1, handler.calls.size(), handler.calls.toString());
-        // ACAO, ACAC and Vary writes are previewed; Access-Control-Allow-Methods waits for the end
-        assertEquals(3, handler.previews.size(), handler.previews.toString());
+        // every CORS write is previewed (a write whose lines the preview removes is skipped);
+        // the decision at getWriter() is the one reported call
+        assertEquals(4, handler.previews.size(), handler.previews.toString());
     }
 
     @Test
@@ -249,11 +250,61 @@ class GenericServletLayerTest extends TomcatServletTestSupport {
     @Test
     @DisplayName("cannot remove a line already written on Tomcat 9, whose setHeader(name, null) does nothing")
     void cannotRemoveAWrittenLineOnTomcat9() throws Exception {
-        // documented limit (README-generic-layer.md): removal needs Servlet 6 semantics
-        handler.script = (r, s, l) -> new String[] {"Access-Control-Allow-Methods", null};
+        // documented limit (README-generic-layer.md): removal needs Servlet 6 semantics. The
+        // policy wants Allow-Methods gone only once Max-Age is there, so its write was kept.
+        handler.script = (r, s, l) -> l.stream().anyMatch(x -> x.startsWith("Access-Control-Max-Age"))
+            ? new String[] {"Access-Control-Allow-Methods", null} : null;
         List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
-            "X-Write: set Access-Control-Allow-Methods GET");
+            "X-Write: set Access-Control-Allow-Methods GET", "X-Write: set Access-Control-Max-Age 5");
         assertEquals(List.of("GET"), RawHttp.values(head, "Access-Control-Allow-Methods"));
+    }
+
+    @Test
+    @DisplayName("skips any CORS write whose every line the preview removes (Allow-Private-Network to an untrusted origin)")
+    void skipsAWriteThePreviewRemoves() throws Exception {
+        handler.script = (r, s, l) -> TRUSTED.equals(r.origin) ? null
+            : new String[] {"Access-Control-Allow-Private-Network", null};
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin *", "X-Write: add Access-Control-Allow-Private-Network true");
+        assertEquals(List.of(), RawHttp.values(head, "Access-Control-Allow-Private-Network"));
+        assertEquals(List.of("*"), RawHttp.values(head, ACAO));
+        assertEquals(1, handler.calls.size(), handler.calls.toString());
+    }
+
+    @Test
+    @DisplayName("decides at getOutputStream(), before a body of the declared length commits the response")
+    void decidesWhenTheBodyChannelIsObtained() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", FROM_TRUSTED,
+            "X-Write: add Access-Control-Allow-Origin *", "X-Write: add Access-Control-Allow-Credentials true",
+            "X-Exact-Body: 1");
+        assertEquals(List.of(TRUSTED), RawHttp.values(head, ACAO));
+        assertEquals(List.of("true"), RawHttp.values(head, ACAC));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+        assertEquals(1, handler.calls.size(), handler.calls.toString());
+    }
+
+    @Test
+    @DisplayName("after the decision corrects each CORS write as it comes, every name it touches, reported once")
+    void correctsWritesAfterTheDecision() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", FROM_TRUSTED,
+            "X-Write: add Access-Control-Allow-Origin *", "X-Exact-Body: 1",
+            "X-Write-After: add Access-Control-Allow-Credentials true");
+        assertEquals(List.of(TRUSTED), RawHttp.values(head, ACAO));
+        assertEquals(List.of("true"), RawHttp.values(head, ACAC));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+        assertEquals(1, handler.calls.size(), handler.calls.toString());
+        assertEquals(List.of("Access-Control-Allow-Origin: *"), handler.lastCall().lines);
+    }
+
+    @Test
+    @DisplayName("after the decision skips an untrusted origin's ACAC write")
+    void skipsUntrustedAcacAfterTheDecision() throws Exception {
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Exact-Body: 1",
+            "X-Write-After: set Access-Control-Allow-Credentials true");
+        assertEquals(List.of(), RawHttp.values(head, ACAC));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+        assertEquals(1, handler.calls.size(), handler.calls.toString());
     }
 
     private static List<String> describe(List<FakeHandler.Call> calls) {

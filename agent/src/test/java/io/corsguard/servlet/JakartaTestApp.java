@@ -2,6 +2,8 @@ package io.corsguard.servlet;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +30,9 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * the app's behaviour in its request: {@code X-Write: set|add NAME VALUE} or {@code del NAME}
  * (setHeader(name, null)), applied in order; {@code X-Reset} then {@code X-Write-After};
  * {@code X-Send-Error: 404} (error page writes {@code X-Error-Write}); {@code X-Redirect};
- * {@code X-Flush} then {@code X-Write-After}. Servlets are registered by class name, so
+ * {@code X-Flush} then {@code X-Write-After}; {@code X-Exact-Body}: setContentLength(2),
+ * getOutputStream(), {@code X-Write-After}, then the 2 bytes (the response commits as the declared
+ * length is written, before service() returns). Servlets are registered by class name, so
  * {@code JakartaTestApp} is this file with the namespace replaced (JakartaTwinsTest), run on
  * Tomcat 11 in a child JVM.
  */
@@ -115,6 +119,13 @@ public final class JakartaTestApp {
             if (req.getHeader("X-Flush") != null) {
                 res.flushBuffer();
                 write(req, "X-Write-After", res);
+            }
+            if (req.getHeader("X-Exact-Body") != null) {
+                res.setContentLength(2);
+                OutputStream out = res.getOutputStream();
+                write(req, "X-Write-After", res);
+                out.write("ok".getBytes(StandardCharsets.US_ASCII));
+                return;
             }
             res.getWriter().write("ok");
         }

@@ -146,6 +146,17 @@ class JakartaTomcatTest {
         assertEquals("https://evil.example|200|Access-Control-Allow-Origin: https://evil.example", last);
     }
 
+    @Test
+    @DisplayName("generic layer: decides at getOutputStream(), before a body of the declared length commits, and corrects later writes")
+    void genericDecidesWhenTheBodyChannelIsObtained() throws Exception {
+        Exchange x = generic.send("/cors", "Origin: " + TRUSTED, "X-Write: add Access-Control-Allow-Origin *",
+            "X-Exact-Body: 1", "X-Write-After: add Access-Control-Allow-Credentials true");
+        assertEquals(List.of(TRUSTED), RawHttp.values(x.head, ACAO));
+        assertEquals(List.of("true"), RawHttp.values(x.head, ACAC));
+        assertEquals(List.of("Origin"), RawHttp.values(x.head, "Vary"));
+        assertEquals(1, x.calls.size(), x.calls.toString());
+    }
+
     /** The classpath of this JVM with Tomcat 9 and the servlet APIs swapped for Tomcat 11. */
     static List<String> childClasspath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
