@@ -1,6 +1,7 @@
 package io.corsguard.install;
 
 import io.corsguard.bootstrap.CorsGuardBridge;
+import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.config.ConfigError;
 import io.corsguard.config.ConfigFileWatch;
 import io.corsguard.config.ConfigLoader;
@@ -9,7 +10,6 @@ import io.corsguard.config.ConfigWarning;
 import io.corsguard.config.CorsGuardConfig;
 import io.corsguard.config.Mode;
 import io.corsguard.engine.Engine;
-import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.report.CorsGuardMBean;
 import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
@@ -62,10 +62,16 @@ final class Installation {
         return agentArgs;
     }
 
-    /** A second attach: its arguments replace the first one's, also for later file reloads. */
+    /**
+     * A second attach (or the MBean's Mode): its arguments replace the first one's, also for later
+     * file reloads. The reload thread starts over, since the file or interval may have changed.
+     * Never called on the reload thread, which it stops.
+     */
     synchronized void reconfigure(CorsGuardConfig config, String why, String newAgentArgs) {
         agentArgs = newAgentArgs;
         reconfigure(config, why);
+        stopReloading();
+        startReloading();
     }
 
     /** Applies a new good configuration: takes effect on the next response. */

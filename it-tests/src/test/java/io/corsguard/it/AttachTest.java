@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.corsguard.demo.RawHttp;
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dynamic attach, the CLI and detach, end to end (the runtime-attach test of Elastic's agent):
@@ -220,6 +224,57 @@ class AttachTest {
                 assertFalse(mbs.isRegistered(name), "detach unregisters the MBean");
             }
             assertEquals(List.of("true"), untrusted(demo, "servlet").head.values("Access-Control-Allow-Credentials"));
+        } finally {
+            demo.close();
+        }
+    }
+
+    /** Polls until the untrusted origin's credentials are (or are not) sent, or fails. */
+    private static void awaitCredentials(DemoServers.Running demo, String server, List<String> expected) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        List<String> last = null;
+        while (System.nanoTime() < end) {
+            last = RawHttp.send("127.0.0.1", demo.port(server), "GET", "/api/reflect", "Origin: " + U, "Cookie: s=1")
+                .values("Access-Control-Allow-Credentials");
+            if (last.equals(expected)) {
+                return;
+            }
+            ChildJvm.sleep(100);
+        }
+        throw new AssertionError(server + ": credentials still " + last + "\n" + demo.jvm.describe());
+    }
+
+    @Test
+    void anAttachedAgentReloadsItsFileUnderTrafficUntilDetached(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("cg.properties");
+        String base = "corsguard.allowed-origins=" + T + "\ncorsguard.reload.interval=200ms\n";
+        Files.writeString(config, base + "corsguard.mode=monitor\n");
+        DemoServers.Running demo = startDemo(enableDynamicAgentLoading());
+        try {
+            String pid = Long.toString(demo.jvm.pid());
+            CliRun attach = cli("attach", pid, "config=" + config);
+            assertEquals(0, attach.exit, attach.toString());
+            assertTrue(attach.out.contains("mode=monitor") && attach.out.contains(config.toString()), attach.toString());
+            awaitCredentials(demo, "netty", List.of("true"));
+
+            Files.writeString(config, base + "corsguard.mode=correct\n");
+            awaitCredentials(demo, "servlet", List.of());
+            awaitCredentials(demo, "netty", List.of());
+            Files.writeString(config, base + "corsguard.mode=off\n");
+            awaitCredentials(demo, "servlet", List.of("true"));
+            Files.writeString(config, base + "corsguard.mode=correct\n");
+            awaitCredentials(demo, "netty", List.of());
+
+            assertEquals(0, cli("detach", pid).exit);
+            awaitCredentials(demo, "servlet", List.of("true"));
+            // the reload thread stopped with the detach: a changed file no longer does anything
+            Files.writeString(config, base + "corsguard.mode=monitor\n");
+            ChildJvm.sleep(1000);
+            Files.writeString(config, base + "corsguard.mode=correct\n");
+            ChildJvm.sleep(1000);
+            awaitCredentials(demo, "servlet", List.of("true"));
+            awaitCredentials(demo, "netty", List.of("true"));
+            assertFalse(demo.jvm.stderr().stream().anyMatch(l -> l.contains("configuration reloaded: mode=monitor")), demo.jvm.describe());
         } finally {
             demo.close();
         }
