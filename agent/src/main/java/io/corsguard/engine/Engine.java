@@ -19,27 +19,32 @@ import io.corsguard.report.Reporter;
  */
 public final class Engine implements CorsGuardHandler {
 
-    /** One configuration with the policy built from it; replaced as a whole on reload. */
+    /** One configuration with the policy and reporter built from it; replaced as a whole on reload. */
     private static final class State {
         final CorsGuardConfig config;
         final Policy policy;
+        final Reporter reporter;
 
-        State(CorsGuardConfig config) {
+        State(CorsGuardConfig config, Reporter reporter) {
             this.config = config;
             this.policy = new Policy(config.policySettings());
+            this.reporter = reporter;
         }
     }
 
-    private final Reporter reporter;
     private volatile State state;
 
     public Engine(CorsGuardConfig config, Reporter reporter) {
-        this.reporter = reporter;
-        this.state = new State(config);
+        this.state = new State(config, reporter);
     }
 
     public void reconfigure(CorsGuardConfig config) {
-        this.state = new State(config);
+        this.state = new State(config, state.reporter);
+    }
+
+    /** A new configuration whose log settings changed: the reporter (same counters) changes with it. */
+    public void reconfigure(CorsGuardConfig config, Reporter reporter) {
+        this.state = new State(config, reporter);
     }
 
     public CorsGuardConfig config() {
@@ -47,7 +52,7 @@ public final class Engine implements CorsGuardHandler {
     }
 
     public Reporter reporter() {
-        return reporter;
+        return state.reporter;
     }
 
     @Override
@@ -63,6 +68,7 @@ public final class Engine implements CorsGuardHandler {
             request.requestMethod, request.requestHeaders, request.credentialsHint);
         HeaderLines written = HeaderLines.ofPairs(status, lines, lineCount);
         Decision decision = s.policy.evaluate(facts, written);
+        Reporter reporter = s.reporter;
         reporter.responseJudged();
         HeaderLines sent = written;
         String[] ops = null;
@@ -105,7 +111,7 @@ public final class Engine implements CorsGuardHandler {
 
     @Override
     public void adviceFailed(String where, Throwable failure) {
-        reporter.agentFailure(where, failure);
+        state.reporter.agentFailure(where, failure);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.corsguard.install;
 
-import io.corsguard.report.Reporter;
+import io.corsguard.engine.Engine;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.pool.TypePool;
@@ -9,15 +9,16 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 
 /** Counts instrumentation failures and logs the first of each; a class that fails stays as it was. */
 final class FailureListener extends AgentBuilder.Listener.Adapter {
-    private final Reporter reporter;
+    /** The engine, not its reporter: a reload may replace the reporter (new log settings). */
+    private final Engine engine;
 
-    FailureListener(Reporter reporter) {
-        this.reporter = reporter;
+    FailureListener(Engine engine) {
+        this.engine = engine;
     }
 
     @Override
     public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded, DynamicType dynamicType) {
-        reporter.debug("instrumented " + type.getName());
+        engine.reporter().debug("instrumented " + type.getName());
     }
 
     @Override
@@ -25,9 +26,9 @@ final class FailureListener extends AgentBuilder.Listener.Adapter {
         if (throwable instanceof TypePool.Resolution.NoSuchTypeException) {
             // a super type the class loader cannot see (optional dependency absent): the class is
             // simply not one of ours; counting it as an agent failure would be noise
-            reporter.debug("not instrumented " + typeName + ": " + throwable.getMessage());
+            engine.reporter().debug("not instrumented " + typeName + ": " + throwable.getMessage());
             return;
         }
-        reporter.agentFailure("instrument " + typeName, throwable);
+        engine.reporter().agentFailure("instrument " + typeName, throwable);
     }
 }

@@ -1,6 +1,7 @@
 package io.corsguard.install;
 
 import io.corsguard.bootstrap.CorsGuardBridge;
+import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.config.ConfigError;
 import io.corsguard.config.ConfigFileWatch;
 import io.corsguard.config.ConfigLoader;
@@ -9,19 +10,33 @@ import io.corsguard.config.ConfigWarning;
 import io.corsguard.config.CorsGuardConfig;
 import io.corsguard.config.Mode;
 import io.corsguard.engine.Engine;
+import io.corsguard.report.CorsGuardMBean;
+import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
-/** The running agent: what detach, reload and the shutdown summary act on. One per JVM. */
+/**
+ * The running agent: what detach, reload, the MBean and the shutdown summary act on. One per JVM
+ * at a time; {@link #detach()} leaves no transformer, thread, MBean or shutdown hook behind.
+ */
 final class Installation {
     private final Engine engine;
-    private final Reporter reporter;
+    /** Replaced (counters kept) when a reload or attach changes the log settings. */
+    private volatile Reporter reporter;
     private final ResettableClassFileTransformer transformer;
     private final Instrumentation inst;
-    private final String agentArgs;
+    /** The arguments of the latest attach (a second attach replaces them); reloads keep them. */
+    private volatile String agentArgs;
     private volatile Thread reloader;
+    private volatile Thread shutdownHook;
+    private volatile ObjectName mbean;
     /** The file as last read, good or bad: a rejected edit is reported once, not every interval. */
     private volatile ConfigFileWatch watch;
 
@@ -35,9 +50,49 @@ final class Installation {
         this.watch = engine.config().fileWatch();
     }
 
+    CorsGuardConfig config() {
+        return engine.config();
+    }
+
+    Reporter reporter() {
+        return reporter;
+    }
+
+    String agentArgs() {
+        return agentArgs;
+    }
+
+    /**
+     * A second attach (or the MBean's Mode): its arguments replace the first one's, also for later
+     * file reloads. The reload thread starts over, since the file or interval may have changed.
+     * Never called on the reload thread, which it stops.
+     */
+    synchronized void reconfigure(CorsGuardConfig config, String why, String newAgentArgs) {
+        agentArgs = newAgentArgs;
+        reconfigure(config, why);
+        stopReloading();
+        startReloading();
+    }
+
     /** Applies a new good configuration: takes effect on the next response. */
     synchronized void reconfigure(CorsGuardConfig config, String why) {
-        engine.reconfigure(config);
+        ReportSettings logging = Installer.reportSettings(config);
+        if (logging.toString().equals(reporter.settings().toString())) {
+            engine.reconfigure(config);
+        } else {
+            // log.format/file/level or the dedupe window changed: a new reporter, same counters
+            // and learned origins; the old one is flushed and closed
+            Reporter next = reporter.restart(logging);
+            engine.reconfigure(config, next);
+            reporter = next;
+        }
+        if (config.jmx() != (mbean != null)) {
+            if (config.jmx()) {
+                registerMBean();
+            } else {
+                unregisterMBean();
+            }
+        }
         CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
         for (ConfigWarning warning : config.warnings()) {
             reporter.warn(warning.message());
@@ -72,6 +127,9 @@ final class Installation {
     }
 
     private synchronized void checkFile() {
+        if (reloader != Thread.currentThread()) {
+            return; // detached while this thread waited for the lock: must not re-enable the handler
+        }
         ConfigFileWatch w = watch;
         if (w == null || !w.changed()) {
             return;
@@ -89,12 +147,83 @@ final class Installation {
         reconfigure(result.config(), null);
     }
 
-    void shutdown() {
+    /** Registers the MBean when {@code jmx=true}; a failure is reported, never fatal. */
+    void registerMBean() {
+        if (!engine.config().jmx()) {
+            return;
+        }
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(CorsGuardMBean.OBJECT_NAME);
+            if (server.isRegistered(name)) {
+                // left by an agent that could not unregister (it never should): ours is current
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(new StandardMBean(new AgentMBean(this), CorsGuardMBean.class), name);
+            mbean = name;
+        } catch (Throwable t) {
+            reporter.agentFailure("jmx", t, "the agent runs without its MBean");
+        }
+    }
+
+    private void unregisterMBean() {
+        ObjectName name = mbean;
+        mbean = null;
+        if (name != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            } catch (Throwable ignored) {
+                // already gone
+            }
+        }
+    }
+
+    void addShutdownHook() {
+        Thread hook = new Thread(this::shutdown, "corsguard-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        shutdownHook = hook;
+    }
+
+    /**
+     * Takes the agent out: advice returns at once (no handler), the classes are restored to the
+     * application's bytecode, the reload thread stops, the MBean and the shutdown hook go, the
+     * reporter closes. Counters and learned origins go with it; a later attach starts afresh.
+     */
+    synchronized void detach() {
+        CorsGuardBridge.setHandler(null);
+        ServletBridge.reset();
+        stopReloading();
+        boolean restored = false;
+        try {
+            // a reset transformer is not reused: a later attach builds a new one
+            restored = transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        } catch (Throwable t) {
+            reporter.agentFailure("detach", t, "advice stays woven in but does nothing (no handler)");
+        }
+        unregisterMBean();
+        Thread hook = shutdownHook;
+        shutdownHook = null;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already exiting
+            }
+        }
+        reporter.info("CorsGuard detached" + (restored ? ": classes restored" : ""));
+        reporter.close();
+    }
+
+    private void stopReloading() {
         Thread t = reloader;
         reloader = null;
         if (t != null) {
             t.interrupt();
         }
+    }
+
+    void shutdown() {
+        stopReloading();
         try {
             reporter.flush();
             summary();

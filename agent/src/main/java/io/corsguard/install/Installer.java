@@ -38,6 +38,12 @@ public final class Installer {
     /** Byte Buddy's {@code net.bytebuddy.safe}, as relocated by the shade plugin. */
     private static final String SHADED_BYTE_BUDDY_SAFE = "io.corsguard.shaded.bytebuddy.safe";
 
+    /**
+     * Where the outcome of the latest start is left for the CLI, which reads it with the attach
+     * API after {@code loadAgent} returns. Not {@code corsguard.*}: those are configuration.
+     */
+    static final String STATE_PROPERTY = "io.corsguard.agent.state";
+
     private static Installation current;
 
     private Installer() {
@@ -46,10 +52,17 @@ public final class Installer {
     /** Called reflectively by the launcher. Never throws into the host JVM. */
     public static synchronized void start(String agentArgs, Instrumentation inst, boolean attach) {
         try {
+            state("failed: the agent did not finish starting");
             // our (relocated) Byte Buddy needs no class injection; its safe mode keeps it off
             // sun.misc.Unsafe, which Java 24+ warns about on the application's stderr
             if (System.getProperty(SHADED_BYTE_BUDDY_SAFE) == null) {
                 System.setProperty(SHADED_BYTE_BUDDY_SAFE, "true");
+            }
+            if (current != null) {
+                // a second attach reconfigures the running agent instead of instrumenting twice;
+                // its arguments replace the first attach's (file, system properties, environment re-read)
+                reattach(agentArgs);
+                return;
             }
             ConfigResult result = ConfigLoader.load(agentArgs, SystemSources.properties(), System.getenv());
             if (!result.ok()) {
@@ -61,17 +74,87 @@ public final class Installer {
                 }
                 System.err.println("[corsguard] CorsGuard is inert: " + result.errors().size()
                     + " configuration error(s); nothing was installed and the application runs without the agent");
+                state("inert: " + result.errors().size() + " configuration error(s): " + join(errors));
                 return;
             }
             CorsGuardConfig config = result.config();
-            if (current != null) {
-                // a second attach reconfigures the running agent instead of instrumenting twice
-                current.reconfigure(config, "attach");
-                return;
-            }
             current = install(config, inst, attach, agentArgs);
+            state("attached: mode=" + config.mode().label() + "; config=" + config.source());
         } catch (Throwable t) {
             System.err.println("[corsguard] the agent failed to start and is inert; the application runs without it: " + t);
+            state("failed: " + t);
+        }
+    }
+
+    private static void reattach(String agentArgs) {
+        Installation running = current;
+        ConfigResult result = ConfigLoader.reload(running.config(), agentArgs, SystemSources.properties(), System.getenv());
+        if (!result.ok()) {
+            for (ConfigError error : result.errors()) {
+                running.reporter().error("configuration error: " + error.message());
+            }
+            String mode = running.config().mode().label();
+            running.reporter().error("attach rejected: keeping the running configuration (mode=" + mode + ")");
+            state("rejected: " + result.errors().size() + " configuration error(s), kept mode=" + mode + ": " + join(result.errors()));
+            return;
+        }
+        running.reconfigure(result.config(), "attach", agentArgs);
+        state("reconfigured: mode=" + result.config().mode().label() + "; config=" + result.config().source());
+    }
+
+    /** Sets the mode on the running agent (the MBean's writable attribute), other settings kept. */
+    static synchronized void setMode(String mode) {
+        Installation running = current;
+        if (running == null) {
+            throw new IllegalStateException("CorsGuard is detached");
+        }
+        ConfigResult result = ConfigLoader.reload(running.config(), withMode(running.agentArgs(), mode),
+            SystemSources.properties(), System.getenv());
+        if (!result.ok()) {
+            throw new IllegalArgumentException(join(result.errors()));
+        }
+        running.reconfigure(result.config(), "jmx", withMode(running.agentArgs(), mode));
+    }
+
+    /** The agent arguments with {@code mode} replaced: a repeated key would be an error. */
+    static String withMode(String agentArgs, String mode) {
+        StringBuilder sb = new StringBuilder();
+        if (agentArgs != null) {
+            for (String part : agentArgs.split(";", -1)) {
+                int eq = part.indexOf('=');
+                String name = (eq < 0 ? part : part.substring(0, eq)).trim();
+                if (part.trim().isEmpty() || name.equals("mode") || name.equals("corsguard.mode")) {
+                    continue;
+                }
+                sb.append(part.trim()).append(';');
+            }
+        }
+        return sb.append("mode=").append(mode).toString();
+    }
+
+    /** Detach: restores the classes and forgets the installation, so a later attach installs afresh. */
+    static synchronized void detach() {
+        Installation running = current;
+        current = null;
+        if (running != null) {
+            running.detach();
+        }
+        state("detached");
+    }
+
+    private static String join(List<ConfigError> errors) {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigError e : errors) {
+            sb.append(sb.length() == 0 ? "" : " | ").append(e.message());
+        }
+        return sb.toString();
+    }
+
+    private static void state(String s) {
+        try {
+            System.setProperty(STATE_PROPERTY, s);
+        } catch (Throwable ignored) {
+            // a security manager may refuse: the CLI then reports the state as unknown
         }
     }
 
@@ -93,7 +176,7 @@ public final class Installer {
             // describe types from class files, never by loading classes inside the transformer:
             // loading e.g. Tomcat's ResponseFacade there makes Byte Buddy skip it for good
             .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
-            .with(new FailureListener(reporter))
+            .with(new FailureListener(engine))
             // name-based ignores first: any other matcher would parse the class file
             .ignore(agentPackages()
                 .or(nameStartsWith("java."))
@@ -117,7 +200,8 @@ public final class Installer {
             + ", allowed-origins=" + config.allowedOriginsAsWritten().size() + " entr" + (config.allowedOriginsAsWritten().size() == 1 ? "y" : "ies")
             + ", instrumentation=" + names);
         installation.startReloading();
-        Runtime.getRuntime().addShutdownHook(new Thread(installation::shutdown, "corsguard-shutdown"));
+        installation.registerMBean();
+        installation.addShutdownHook();
         return installation;
     }
 

@@ -56,6 +56,12 @@ public final class AgentLauncher {
         } catch (Throwable t) {
             Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
             System.err.println("[corsguard] the agent failed to start and is inert; the application runs without it: " + cause);
+            try {
+                // read by the CLI's attach (see Installer.STATE_PROPERTY)
+                System.setProperty("io.corsguard.agent.state", "failed: " + cause);
+            } catch (Throwable ignored) {
+                // nothing more to tell
+            }
         }
     }
 
