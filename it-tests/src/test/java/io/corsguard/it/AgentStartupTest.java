@@ -108,4 +108,20 @@ class AgentStartupTest {
         assertFalse(err.contains("localhost:3000") && err.lines().anyMatch(l -> l.contains("CG101") && l.contains("localhost")), err);
         assertTrue(out.get(0).contains("plain app: done"));
     }
+
+    @Test
+    void atExitTheAgentPrintsOneSummaryBlockWithCountersAndLearnedOrigins() throws Exception {
+        // the demo's drive-once run: real requests, then a normal JVM exit
+        try (ChildJvm jvm = ChildJvm.startJar(List.of(ChildJvm.javaagent("mode=monitor;allowed-origins=https://app.example.com")),
+                ChildJvm.DEMO_JAR)) {
+            assertEquals(0, jvm.awaitExit(Duration.ofSeconds(120)), jvm.describe());
+            List<String> summary = jvm.stderr().stream().filter(l -> l.startsWith("[corsguard]") && l.contains("summary:"))
+                .collect(Collectors.toList());
+            assertEquals(5, summary.size(), String.join("\n", summary));
+            assertTrue(summary.get(0).contains("mode=monitor") && summary.get(0).contains("responses judged=102"), summary.get(0));
+            assertTrue(summary.get(1).contains("CG003=") && summary.get(1).contains("CG016="), summary.get(1));
+            assertTrue(summary.get(3).contains("https://evil.example (") && summary.get(3).contains("https://app.example.com ("), summary.get(3));
+            assertTrue(summary.get(4).contains("allowed-origins=https://app.example.com,https://evil.example"), summary.get(4));
+        }
+    }
 }
