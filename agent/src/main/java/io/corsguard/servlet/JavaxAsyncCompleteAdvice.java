@@ -11,7 +11,7 @@ import net.bytebuddy.asm.Advice;
 /**
  * Shell on {@code AsyncContext.complete()}: an async response's last point before commit, where
  * its state is released. The javax and jakarta shells differ only in the namespace
- * (JakartaTwinsTest).
+ * (its jakarta twin is generated from this file at build time, agent/pom.xml "jakarta-twins").
  */
 public final class JavaxAsyncCompleteAdvice {
 

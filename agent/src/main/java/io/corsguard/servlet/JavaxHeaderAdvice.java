@@ -9,7 +9,7 @@ import net.bytebuddy.asm.Advice;
 /**
  * Shell on {@code setHeader}/{@code addHeader} of response implementations: a CORS write may be
  * replaced by the layer's plan (the original call is then skipped). The javax and jakarta
- * shells differ only in the namespace (JakartaTwinsTest).
+ * shells differ only in the namespace (its jakarta twin is generated from this file at build time, agent/pom.xml "jakarta-twins").
  */
 public final class JavaxHeaderAdvice {
 

@@ -11,7 +11,7 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * and with it an implicit commit), {@code flushBuffer}, {@code sendError}, {@code sendRedirect}
  * (points before commit the servlet API shows; the first of them decides) and {@code reset}
  * (headers gone: correct afresh). The javax and jakarta shells differ only in the namespace
- * (JakartaTwinsTest).
+ * (its jakarta twin is generated from this file at build time, agent/pom.xml "jakarta-twins").
  */
 public final class JavaxResponseAdvice {
 

@@ -14,7 +14,7 @@ import net.bytebuddy.asm.Advice;
  * Shell on {@code Servlet.service(req, res)} and {@code Filter.doFilter(req, res, chain)}: the
  * outermost call captures the request facts, its exit is the last point before commit. Only reads
  * and hands strings to {@link ServletLayer}. The javax and jakarta shells differ only in the
- * namespace (JakartaTwinsTest).
+ * namespace (its jakarta twin is generated from this file at build time, agent/pom.xml "jakarta-twins").
  */
 public final class JavaxServiceAdvice {
 

@@ -33,7 +33,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * {@code X-Flush} then {@code X-Write-After}; {@code X-Exact-Body}: setContentLength(2),
  * getOutputStream(), {@code X-Write-After}, then the 2 bytes (the response commits as the declared
  * length is written, before service() returns). Servlets are registered by class name, so
- * {@code JakartaTestApp} is this file with the namespace replaced (JakartaTwinsTest), run on
+ * {@code JakartaTestApp} is this file with the namespace replaced (its jakarta twin is generated from this file at build time, agent/pom.xml "jakarta-twins"), run on
  * Tomcat 11 in a child JVM.
  */
 public final class JavaxTestApp {
