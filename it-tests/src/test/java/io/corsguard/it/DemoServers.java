@@ -40,13 +40,23 @@ public final class DemoServers {
     static final String COMMON = "allowed-origins=https://app.example.com,http://localhost:8082,https://*.partner.example"
         + ";log.format=json;report.dedupe-window=0;reload.interval=0";
 
-    /** Which application: the demo jar (Tomcat 11 jakarta + Netty 4.2) or the legacy fixture (Tomcat 9 javax + Netty 4.1). */
+    /**
+     * Which application: the demo jar (Tomcat 11 jakarta + Netty 4.2), the legacy fixture (Tomcat 9
+     * javax + Netty 4.1), or a fixture app on another container (servlet port only), each started
+     * from a class path of its own since container versions cannot share one.
+     */
     public enum App {
-        DEMO, LEGACY
+        DEMO, LEGACY,
+        /** it-tests/spring-boot-app: the Boot fat jar (nested-jar class loader), embedded Tomcat 10.1. */
+        SPRING_BOOT
     }
 
+    /** The fat jar it-tests/spring-boot-app builds. */
+    static final java.nio.file.Path SPRING_BOOT_JAR = java.nio.file.Paths.get(
+        System.getProperty("corsguard.spring.jar", "spring-boot-app/target/spring-cors-app.jar")).toAbsolutePath();
+
     private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
-    private static final Pattern READY = Pattern.compile("READY servlet=(\\d+) netty=(\\d+)");
+    private static final Pattern READY = Pattern.compile("READY servlet=(\\d+)(?: netty=(\\d+))?");
 
     private DemoServers() {
     }
@@ -88,13 +98,24 @@ public final class DemoServers {
             if (setup.agentArgs != null) {
                 jvmArgs.add(ChildJvm.javaagent(setup.agentArgs + ";" + COMMON));
             }
-            ChildJvm jvm = app == App.DEMO
-                ? ChildJvm.startJar(jvmArgs, ChildJvm.DEMO_JAR, "--serve", "--servlet-port", "0", "--netty-port", "0")
-                : ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.LegacyServers");
+            ChildJvm jvm;
+            switch (app) {
+                case DEMO:
+                    jvm = ChildJvm.startJar(jvmArgs, ChildJvm.DEMO_JAR, "--serve", "--servlet-port", "0", "--netty-port", "0");
+                    break;
+                case LEGACY:
+                    jvm = ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.LegacyServers");
+                    break;
+                case SPRING_BOOT:
+                    jvm = ChildJvm.startJar(jvmArgs, SPRING_BOOT_JAR);
+                    break;
+                default:
+                    throw new IllegalArgumentException(app.toString());
+            }
             String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(90));
             Matcher m = READY.matcher(line);
             m.find();
-            r = new Running(jvm, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            r = new Running(jvm, Integer.parseInt(m.group(1)), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
             RUNNING.put(key, r);
             return r;
         } catch (Exception e) {
