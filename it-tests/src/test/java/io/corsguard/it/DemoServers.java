@@ -48,7 +48,17 @@ public final class DemoServers {
     public enum App {
         DEMO, LEGACY,
         /** it-tests/spring-boot-app: the Boot fat jar (nested-jar class loader), embedded Tomcat 10.1. */
-        SPRING_BOOT
+        SPRING_BOOT,
+        /** it-tests/jakarta-containers-app on Jetty 12.1 ee10: judged by the generic servlet layer (no Jetty commit hook yet). */
+        JETTY12
+    }
+
+    /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
+    static final java.nio.file.Path JAKARTA_CONTAINERS = java.nio.file.Paths.get(
+        System.getProperty("corsguard.jakarta.containers", "jakarta-containers-app/target")).toAbsolutePath();
+
+    static String fixtureClasspath(java.nio.file.Path target) {
+        return target.resolve("classes") + java.io.File.pathSeparator + target.resolve("lib") + java.io.File.separator + "*";
     }
 
     /** The fat jar it-tests/spring-boot-app builds. */
@@ -108,6 +118,9 @@ public final class DemoServers {
                     break;
                 case SPRING_BOOT:
                     jvm = ChildJvm.startJar(jvmArgs, SPRING_BOOT_JAR);
+                    break;
+                case JETTY12:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.Jetty12DemoServer");
                     break;
                 default:
                     throw new IllegalArgumentException(app.toString());

@@ -1,0 +1,60 @@
+package io.corsguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.corsguard.it.CorsRulesTest.Case;
+import io.corsguard.it.DemoServers.App;
+import io.corsguard.it.DemoServers.Setup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * CorsRulesTest's table on servlet containers other than Tomcat, each started from a class path
+ * of its own (it-tests/*-app submodules) with {@code -javaagent}: one child JVM per container and
+ * mode. They have no commit hook yet, so the generic servlet layer judges them.
+ */
+@ExtendWith(DemoServers.Lifecycle.class)
+class OtherContainersRulesTest {
+
+    static Stream<Arguments> containersAndCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (App app : List.of(App.JETTY12)) {
+            for (Case c : CorsRulesTest.cases()) {
+                out.add(Arguments.of(app, c));
+            }
+        }
+        return out.stream();
+    }
+
+    /** The status the demo's code answers with: the agent never changes it. */
+    static int status(Case c) {
+        return io.corsguard.demo.DemoEndpoints.answer(new io.corsguard.demo.DemoEndpoints.DemoRequest(c.method(), "/api/" + c.endpoint(),
+            c.origin(), c.preflight() ? "PUT" : null, c.preflight() ? "content-type,x-token" : null, c.preflight() ? null : "session=demo")).status;
+    }
+
+    @ParameterizedTest(name = "{0} monitor: {1}")
+    @MethodSource("containersAndCases")
+    void monitorModeSendsTheSameBytesAndReportsEachViolation(App app, Case c) throws Exception {
+        Exchange m = Exchange.send(DemoServers.get(app, Setup.MONITOR), "servlet", c.method(), "/api/" + c.endpoint(), c.headers());
+        assertEquals(status(c), m.head.status(), "status");
+        assertEquals(CorsRulesTest.asWritten(c), m.corsLines(), "monitor mode must not change a byte");
+        assertEquals(c.rules(), m.rulesAndActions(), "report lines: " + m.reportLines);
+        for (String line : m.reportLines) {
+            Json.assertReportLine(line, "monitor", "servlet", c.method(), "/api/" + c.endpoint(), c.origin());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} correct: {1}")
+    @MethodSource("containersAndCases")
+    void correctModeSendsTheCorrectedLines(App app, Case c) throws Exception {
+        Exchange x = Exchange.send(DemoServers.get(app, Setup.CORRECT), "servlet", c.method(), "/api/" + c.endpoint(), c.headers());
+        assertEquals(status(c), x.head.status(), "status");
+        assertEquals(CorsRulesTest.normalised(c.corrected()), CorsRulesTest.normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
+        assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
+    }
+}
