@@ -50,7 +50,9 @@ public final class DemoServers {
         /** it-tests/spring-boot-app: the Boot fat jar (nested-jar class loader), embedded Tomcat 10.1. */
         SPRING_BOOT,
         /** it-tests/jakarta-containers-app on Jetty 12.1 ee10: judged by the generic servlet layer (no Jetty commit hook yet). */
-        JETTY12
+        JETTY12,
+        /** the same fixture on Undertow 2.3 servlet: judged by the generic servlet layer (no Undertow commit hook yet). */
+        UNDERTOW
     }
 
     /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
@@ -121,6 +123,9 @@ public final class DemoServers {
                     break;
                 case JETTY12:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.Jetty12DemoServer");
+                    break;
+                case UNDERTOW:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.UndertowDemoServer");
                     break;
                 default:
                     throw new IllegalArgumentException(app.toString());
