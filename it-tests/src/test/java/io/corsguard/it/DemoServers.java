@@ -52,12 +52,18 @@ public final class DemoServers {
         /** it-tests/jakarta-containers-app on Jetty 12.1 ee10: judged by the generic servlet layer (no Jetty commit hook yet). */
         JETTY12,
         /** the same fixture on Undertow 2.3 servlet: judged by the generic servlet layer (no Undertow commit hook yet). */
-        UNDERTOW
+        UNDERTOW,
+        /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
+        JETTY94
     }
 
     /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
     static final java.nio.file.Path JAKARTA_CONTAINERS = java.nio.file.Paths.get(
         System.getProperty("corsguard.jakarta.containers", "jakarta-containers-app/target")).toAbsolutePath();
+
+    /** it-tests/javax-containers-app/target. */
+    static final java.nio.file.Path JAVAX_CONTAINERS = java.nio.file.Paths.get(
+        System.getProperty("corsguard.javax.containers", "javax-containers-app/target")).toAbsolutePath();
 
     static String fixtureClasspath(java.nio.file.Path target) {
         return target.resolve("classes") + java.io.File.pathSeparator + target.resolve("lib") + java.io.File.separator + "*";
@@ -126,6 +132,9 @@ public final class DemoServers {
                     break;
                 case UNDERTOW:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.UndertowDemoServer");
+                    break;
+                case JETTY94:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAVAX_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
                     break;
                 default:
                     throw new IllegalArgumentException(app.toString());

@@ -24,7 +24,7 @@ class OtherContainersRulesTest {
 
     static Stream<Arguments> containersAndCases() {
         List<Arguments> out = new ArrayList<>();
-        for (App app : List.of(App.JETTY12, App.UNDERTOW)) {
+        for (App app : List.of(App.JETTY12, App.UNDERTOW, App.JETTY94)) {
             for (Case c : CorsRulesTest.cases()) {
                 out.add(Arguments.of(app, c));
             }
