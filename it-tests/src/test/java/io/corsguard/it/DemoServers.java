@@ -74,6 +74,7 @@ public final class DemoServers {
         System.getProperty("corsguard.spring.jar", "spring-boot-app/target/spring-cors-app.jar")).toAbsolutePath();
 
     private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
     private static final Pattern READY = Pattern.compile("READY servlet=(\\d+)(?: netty=(\\d+))?");
 
     private DemoServers() {
@@ -105,8 +106,18 @@ public final class DemoServers {
         return get(App.DEMO, setup);
     }
 
-    public static synchronized Running get(App app, Setup setup) {
+    /**
+     * The running server for app and setup, started on first use. Locked per app and setup, so
+     * a test may start several at once from threads of its own.
+     */
+    public static Running get(App app, Setup setup) {
         String key = app + "/" + setup;
+        synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
+            return getLocked(app, setup, key);
+        }
+    }
+
+    private static Running getLocked(App app, Setup setup, String key) {
         Running r = RUNNING.get(key);
         if (r != null && r.jvm.alive()) {
             return r;

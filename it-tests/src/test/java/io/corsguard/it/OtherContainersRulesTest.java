@@ -7,7 +7,13 @@ import io.corsguard.it.DemoServers.App;
 import io.corsguard.it.DemoServers.Setup;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,9 +28,46 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(DemoServers.Lifecycle.class)
 class OtherContainersRulesTest {
 
+    static final List<App> APPS = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94);
+    static final List<Setup> SETUPS = List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT);
+    private static final Map<List<Object>, Exchange> SENT = new ConcurrentHashMap<>();
+
+    /**
+     * Sends every case to every container and mode before the tests assert: one thread per child
+     * JVM (requests to one JVM stay sequential, so its report lines belong to one request), which
+     * keeps the class's wall time near that of a single container.
+     */
+    @BeforeAll
+    static void sendEveryCaseToEveryServer() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(APPS.size() * SETUPS.size());
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (App app : APPS) {
+                for (Setup setup : SETUPS) {
+                    done.add(pool.submit(() -> {
+                        DemoServers.Running server = DemoServers.get(app, setup);
+                        for (Case c : CorsRulesTest.cases()) {
+                            SENT.put(List.of(app, setup, c), Exchange.send(server, "servlet", c.method(), "/api/" + c.endpoint(), c.headers()));
+                        }
+                        return null;
+                    }));
+                }
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static Exchange sent(App app, Setup setup, Case c) {
+        return SENT.get(List.of(app, setup, c));
+    }
+
     static Stream<Arguments> containersAndCases() {
         List<Arguments> out = new ArrayList<>();
-        for (App app : List.of(App.JETTY12, App.UNDERTOW, App.JETTY94)) {
+        for (App app : APPS) {
             for (Case c : CorsRulesTest.cases()) {
                 out.add(Arguments.of(app, c));
             }
@@ -41,11 +84,11 @@ class OtherContainersRulesTest {
     @ParameterizedTest(name = "{0} no agent vs monitor: {1}")
     @MethodSource("containersAndCases")
     void monitorModeSendsTheSameBytesAndReportsEachViolation(App app, Case c) throws Exception {
-        Exchange m = Exchange.send(DemoServers.get(app, Setup.MONITOR), "servlet", c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange m = sent(app, Setup.MONITOR, c);
         assertEquals(status(c), m.head.status(), "status");
         // Undertow's HeaderMap sends header names in its own hash order (same-name lines in write
         // order), with or without the agent: the control is the same container without the agent.
-        Exchange control = Exchange.send(DemoServers.get(app, Setup.NO_AGENT), "servlet", c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange control = sent(app, Setup.NO_AGENT, c);
         assertEquals(CorsRulesTest.normalised(CorsRulesTest.asWritten(c)), CorsRulesTest.normalised(control.corsLines()), "the app's lines without the agent");
         assertEquals(List.of(), control.reportLines);
         assertEquals(control.corsLines(), m.corsLines(), "monitor mode must not change a byte");
@@ -58,7 +101,7 @@ class OtherContainersRulesTest {
     @ParameterizedTest(name = "{0} correct: {1}")
     @MethodSource("containersAndCases")
     void correctModeSendsTheCorrectedLines(App app, Case c) throws Exception {
-        Exchange x = Exchange.send(DemoServers.get(app, Setup.CORRECT), "servlet", c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = sent(app, Setup.CORRECT, c);
         assertEquals(status(c), x.head.status(), "status");
         assertEquals(CorsRulesTest.normalised(c.corrected()), CorsRulesTest.normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.corsguard.it.DemoServers.App;
 import io.corsguard.it.DemoServers.Setup;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +24,30 @@ class SpringBootMvcTest {
     static final String T = CorsRulesTest.T;
     static final String U = CorsRulesTest.U;
     static final String[] VARY = {"Vary: Origin", "Vary: Access-Control-Request-Method", "Vary: Access-Control-Request-Headers"};
+
+    /** Starts the three Boot JVMs at once (each takes seconds to start). */
+    @BeforeAll
+    static void startAllModes() throws Exception {
+        List<Thread> starting = new ArrayList<>();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
+        for (Setup setup : List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT)) {
+            Thread t = new Thread(() -> {
+                try {
+                    DemoServers.get(App.SPRING_BOOT, setup);
+                } catch (Throwable e) {
+                    failed.add(e);
+                }
+            }, "start-spring-boot-" + setup);
+            t.start();
+            starting.add(t);
+        }
+        for (Thread t : starting) {
+            t.join();
+        }
+        if (!failed.isEmpty()) {
+            throw new AssertionError("cannot start the Spring Boot app", failed.get(0));
+        }
+    }
 
     static String[] get(String origin) {
         return new String[] {"Origin: " + origin, "Cookie: JSESSIONID=demo"};
