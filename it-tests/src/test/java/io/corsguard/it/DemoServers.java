@@ -51,7 +51,7 @@ public final class DemoServers {
         SPRING_BOOT,
         /** it-tests/jakarta-containers-app on Jetty 12.1 ee10: judged by the generic servlet layer (no Jetty commit hook yet). */
         JETTY12,
-        /** the same fixture on Undertow 2.3 servlet: judged by the generic servlet layer (no Undertow commit hook yet). */
+        /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
         UNDERTOW,
         /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
         JETTY94

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * CorsRulesTest's table on servlet containers other than Tomcat, each started from a class path
  * of its own (it-tests/*-app submodules) with {@code -javaagent}: one child JVM per container and
- * mode (no agent, monitor, correct). They have no commit hook yet, so the generic servlet layer
- * judges them.
+ * mode (no agent, monitor, correct). Undertow is judged by its commit hook; Jetty 12 and 9.4
+ * have none yet, so the generic servlet layer judges them.
  */
 @ExtendWith(DemoServers.Lifecycle.class)
 class OtherContainersRulesTest {
@@ -122,5 +122,26 @@ class OtherContainersRulesTest {
         assertEquals(List.of("Vary: Origin", "Access-Control-Allow-Origin: " + CorsRulesTest.U, "Access-Control-Allow-Credentials: true"),
             x.corsLines(), "CrossOriginHandler's lines, unjudged");
         assertEquals(List.of(), x.reportLines);
+    }
+
+    /**
+     * Undertow's commit hook ({@code HttpServerExchange.startResponse()}) judges lines written
+     * below the servlet API: a plain handler reflecting every origin with credentials.
+     */
+    @Test
+    void undertowCommitHookJudgesAPlainHandler() throws Exception {
+        String[] request = {"Origin: " + CorsRulesTest.U, "Cookie: session=demo"};
+        List<String> asWritten = List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Access-Control-Allow-Credentials: true", "Vary: Origin");
+        Exchange control = Exchange.send(DemoServers.get(App.UNDERTOW, Setup.NO_AGENT), "servlet", "GET", "/handler/data", request);
+        assertEquals(CorsRulesTest.normalised(asWritten), CorsRulesTest.normalised(control.corsLines()));
+        Exchange m = Exchange.send(DemoServers.get(App.UNDERTOW, Setup.MONITOR), "servlet", "GET", "/handler/data", request);
+        assertEquals(control.corsLines(), m.corsLines(), "monitor mode must not change a byte");
+        assertEquals(List.of("CG003:strip-credentials"), m.rulesAndActions(), "report lines: " + m.reportLines);
+        Json.assertReportLine(m.reportLines.get(0), "monitor", "servlet", "GET", "/handler/data", CorsRulesTest.U);
+        Exchange x = Exchange.send(DemoServers.get(App.UNDERTOW, Setup.CORRECT), "servlet", "GET", "/handler/data", request);
+        assertEquals(200, x.head.status());
+        assertEquals(CorsRulesTest.normalised(List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Vary: Origin")),
+            CorsRulesTest.normalised(x.corsLines()), "credentials stripped; raw: " + x.corsLines());
+        assertEquals(List.of("CG003:strip-credentials"), x.rulesAndActions(), "report lines: " + x.reportLines);
     }
 }
