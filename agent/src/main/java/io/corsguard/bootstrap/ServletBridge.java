@@ -3,7 +3,7 @@ package io.corsguard.bootstrap;
 /**
  * What the generic servlet layer's advice shells and the Tomcat commit hook share: the
  * {@link ServletLayer} holder, a per-thread call depth for "outermost {@code service()}", and
- * whether a container commit hook (Tomcat, Undertow) has been woven in. java.* only.
+ * whether a container commit hook (Tomcat, Undertow, Jetty 12) has been woven in. java.* only.
  */
 public final class ServletBridge {
 
@@ -15,6 +15,7 @@ public final class ServletBridge {
     private static volatile ServletLayer layer;
     private static volatile boolean tomcatCommitHook;
     private static volatile boolean undertowCommitHook;
+    private static volatile boolean jetty12CommitHook;
 
     /** int[1] rather than Integer: counting must not box (hot path, every request). */
     private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<int[]>() {
@@ -60,6 +61,11 @@ public final class ServletBridge {
         undertowCommitHook = true;
     }
 
+    /** Called when the Jetty 12 commit hook is woven into the core {@code ChannelResponse}. */
+    public static void markJetty12CommitHook() {
+        jetty12CommitHook = true;
+    }
+
     /**
      * Whether a container's commit hook judges this response, so the generic layer must only
      * observe: the hook is woven in, switched on, and the response is that container's own.
@@ -74,6 +80,10 @@ public final class ServletBridge {
         if (undertowCommitHook && response.getClass().getName().startsWith("io.undertow.servlet.")) {
             return CorsGuardBridge.enabled("undertow-commit-hook");
         }
+        // only Jetty 12 has the hook; Jetty 9.4/10 classes share the prefix but never set the mark
+        if (jetty12CommitHook && response.getClass().getName().startsWith("org.eclipse.jetty.")) {
+            return CorsGuardBridge.enabled("jetty12-commit-hook");
+        }
         return false;
     }
 
@@ -82,5 +92,6 @@ public final class ServletBridge {
         layer = null;
         tomcatCommitHook = false;
         undertowCommitHook = false;
+        jetty12CommitHook = false;
     }
 }

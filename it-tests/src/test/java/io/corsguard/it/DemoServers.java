@@ -49,7 +49,7 @@ public final class DemoServers {
         DEMO, LEGACY,
         /** it-tests/spring-boot-app: the Boot fat jar (nested-jar class loader), embedded Tomcat 10.1. */
         SPRING_BOOT,
-        /** it-tests/jakarta-containers-app on Jetty 12.1 ee10: judged by the generic servlet layer (no Jetty commit hook yet). */
+        /** it-tests/jakarta-containers-app on Jetty 12.1 ee10 (plus a CrossOriginHandler at /xo): judged by the Jetty 12 commit hook. */
         JETTY12,
         /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
         UNDERTOW,

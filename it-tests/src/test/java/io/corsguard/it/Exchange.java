@@ -26,8 +26,21 @@ public final class Exchange {
      * to this JVM can lag: wait until the output has been quiet for a moment.
      */
     public static Exchange send(DemoServers.Running demo, String server, String method, String path, String... headers) throws IOException {
+        return send(demo, server, 0, method, path, headers);
+    }
+
+    /**
+     * As {@link #send(DemoServers.Running, String, String, String, String...)}, but first waits (up
+     * to 5 s) until at least {@code expectedReports} report lines have arrived: on a loaded machine
+     * the pipe can lag longer than the quiet period, and a late line would count for the next request.
+     */
+    public static Exchange send(DemoServers.Running demo, String server, int expectedReports, String method, String path,
+                                String... headers) throws IOException {
         int mark = demo.jvm.stderr().size();
         RawHttp.Head head = RawHttp.send("127.0.0.1", demo.port(server), method, path, headers);
+        for (long end = System.nanoTime() + 5_000_000_000L; System.nanoTime() < end && reportsSince(demo, mark) < expectedReports; ) {
+            ChildJvm.sleep(10);
+        }
         int last = -1;
         for (int i = 0; i < 40; i++) {
             ChildJvm.sleep(25);
@@ -45,6 +58,17 @@ public final class Exchange {
             }
         }
         return new Exchange(head, lines);
+    }
+
+    private static int reportsSince(DemoServers.Running demo, int mark) {
+        List<String> err = demo.jvm.stderr();
+        int n = 0;
+        for (int i = mark; i < err.size(); i++) {
+            if (err.get(i).startsWith("{")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The CORS lines ({@code Access-Control-*}, {@code Vary}) as received, in wire order. */
