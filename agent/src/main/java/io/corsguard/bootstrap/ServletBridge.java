@@ -3,7 +3,7 @@ package io.corsguard.bootstrap;
 /**
  * What the generic servlet layer's advice shells and the Tomcat commit hook share: the
  * {@link ServletLayer} holder, a per-thread call depth for "outermost {@code service()}", and
- * whether a container commit hook has been woven in. java.* only.
+ * whether a container commit hook (Tomcat, Undertow, Jetty 12) has been woven in. java.* only.
  */
 public final class ServletBridge {
 
@@ -14,6 +14,8 @@ public final class ServletBridge {
 
     private static volatile ServletLayer layer;
     private static volatile boolean tomcatCommitHook;
+    private static volatile boolean undertowCommitHook;
+    private static volatile boolean jetty12CommitHook;
 
     /** int[1] rather than Integer: counting must not box (hot path, every request). */
     private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<int[]>() {
@@ -54,19 +56,42 @@ public final class ServletBridge {
         tomcatCommitHook = true;
     }
 
+    /** Called when the Undertow commit hook is woven into {@code HttpServerExchange}. */
+    public static void markUndertowCommitHook() {
+        undertowCommitHook = true;
+    }
+
+    /** Called when the Jetty 12 commit hook is woven into the core {@code ChannelResponse}. */
+    public static void markJetty12CommitHook() {
+        jetty12CommitHook = true;
+    }
+
     /**
-     * Whether Tomcat's commit hook judges this response, so the generic layer must only observe:
-     * the hook is woven in, switched on, and the response is Tomcat's own.
+     * Whether a container's commit hook judges this response, so the generic layer must only
+     * observe: the hook is woven in, switched on, and the response is that container's own.
      */
-    public static boolean tomcatCommitHookJudges(Object response) {
-        return tomcatCommitHook && response != null
-            && response.getClass().getName().startsWith("org.apache.catalina.")
-            && CorsGuardBridge.enabled("tomcat-commit-hook");
+    public static boolean commitHookJudges(Object response) {
+        if (response == null) {
+            return false;
+        }
+        if (tomcatCommitHook && response.getClass().getName().startsWith("org.apache.catalina.")) {
+            return CorsGuardBridge.enabled("tomcat-commit-hook");
+        }
+        if (undertowCommitHook && response.getClass().getName().startsWith("io.undertow.servlet.")) {
+            return CorsGuardBridge.enabled("undertow-commit-hook");
+        }
+        // only Jetty 12 has the hook; Jetty 9.4/10 classes share the prefix but never set the mark
+        if (jetty12CommitHook && response.getClass().getName().startsWith("org.eclipse.jetty.")) {
+            return CorsGuardBridge.enabled("jetty12-commit-hook");
+        }
+        return false;
     }
 
     /** Detach and tests: forget the layer and the hook mark. */
     public static void reset() {
         layer = null;
         tomcatCommitHook = false;
+        undertowCommitHook = false;
+        jetty12CommitHook = false;
     }
 }

@@ -12,7 +12,9 @@ import io.corsguard.netty.NettyInstrumentation;
 import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
 import io.corsguard.servlet.ServletInstrumentation;
+import io.corsguard.servlet.Jetty12Instrumentation;
 import io.corsguard.servlet.TomcatInstrumentation;
+import io.corsguard.servlet.UndertowInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,7 +169,7 @@ public final class Installer {
         CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
 
         List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
-            new TomcatInstrumentation(), new ServletInstrumentation(), new NettyInstrumentation());
+            new TomcatInstrumentation(), new UndertowInstrumentation(), new Jetty12Instrumentation(), new ServletInstrumentation(), new NettyInstrumentation());
         AgentBuilder builder = new AgentBuilder.Default()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

@@ -24,8 +24,8 @@ public final class GenericServletLayer implements ServletLayer {
     @Override
     public void begin(Object response, boolean fresh, String origin, Enumeration<String> origins, String method,
                       String path, String requestMethod, String requestHeaders, boolean credentialsHint) {
-        if (ServletBridge.tomcatCommitHookJudges(response)) {
-            // Tomcat judges at commit: keeping no state here makes every other call a no-op
+        if (ServletBridge.commitHookJudges(response)) {
+            // the container (Tomcat, Undertow) judges at commit: keeping no state here makes every other call a no-op
             return;
         }
         if (!fresh) {

@@ -149,7 +149,7 @@ class CorsRulesTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("servletAndNetty")
     void monitorModeSendsTheSameBytesAndReportsEachViolation(String server, Case c) throws Exception {
-        Exchange x = Exchange.send(DemoServers.get(Setup.MONITOR), server, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(DemoServers.get(Setup.MONITOR), server, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(asWritten(c), x.corsLines(), "monitor mode must not change a byte");
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
         for (String line : x.reportLines) {
@@ -160,7 +160,7 @@ class CorsRulesTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("servletAndNetty")
     void correctModeSendsTheCorrectedLines(String server, Case c) throws Exception {
-        Exchange x = Exchange.send(DemoServers.get(Setup.CORRECT), server, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(DemoServers.get(Setup.CORRECT), server, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(normalised(c.corrected()), normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
     }
@@ -176,7 +176,7 @@ class CorsRulesTest {
     @ParameterizedTest(name = "{0} generic layer: {1}")
     @MethodSource("servletOnly")
     void genericServletLayerCorrectsTheSameWithoutTheCommitHook(String server, Case c) throws Exception {
-        Exchange x = Exchange.send(DemoServers.get(Setup.CORRECT_GENERIC), server, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(DemoServers.get(Setup.CORRECT_GENERIC), server, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(normalised(c.corrected()), normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
     }
@@ -184,7 +184,7 @@ class CorsRulesTest {
     @ParameterizedTest(name = "{0} generic layer: {1}")
     @MethodSource("servletOnly")
     void genericServletLayerInMonitorModeSendsTheSameBytes(String server, Case c) throws Exception {
-        Exchange x = Exchange.send(DemoServers.get(Setup.MONITOR_GENERIC), server, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(DemoServers.get(Setup.MONITOR_GENERIC), server, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(asWritten(c), x.corsLines());
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
     }
@@ -192,10 +192,10 @@ class CorsRulesTest {
     @ParameterizedTest(name = "Tomcat 9 / Netty 4.1 {0}: {1}")
     @MethodSource("servletAndNetty")
     void olderServerGenerationsAreJudgedAlike(String server, Case c) throws Exception {
-        Exchange m = Exchange.send(DemoServers.get(DemoServers.App.LEGACY, Setup.MONITOR), server, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange m = Exchange.send(DemoServers.get(DemoServers.App.LEGACY, Setup.MONITOR), server, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(asWritten(c), m.corsLines(), "monitor mode must not change a byte");
         assertEquals(c.rules(), m.rulesAndActions(), "report lines: " + m.reportLines);
-        Exchange x = Exchange.send(DemoServers.get(DemoServers.App.LEGACY, Setup.CORRECT), server, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(DemoServers.get(DemoServers.App.LEGACY, Setup.CORRECT), server, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(normalised(c.corrected()), normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
     }
@@ -203,7 +203,7 @@ class CorsRulesTest {
     @ParameterizedTest(name = "javax generic layer: {1}")
     @MethodSource("servletOnly")
     void javaxGenericServletLayerCorrectsWithoutTheCommitHook(String server, Case c) throws Exception {
-        Exchange x = Exchange.send(DemoServers.get(DemoServers.App.LEGACY, Setup.CORRECT_GENERIC), server, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(DemoServers.get(DemoServers.App.LEGACY, Setup.CORRECT_GENERIC), server, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         List<String> corrected = c.corrected();
         if (c.endpoint().equals("duplicate-acao") && c.origin().equals(U)) {
             // Documented limit (agent/src/main/java/io/corsguard/servlet/README-generic-layer.md,

@@ -40,13 +40,42 @@ public final class DemoServers {
     static final String COMMON = "allowed-origins=https://app.example.com,http://localhost:8082,https://*.partner.example"
         + ";log.format=json;report.dedupe-window=0;reload.interval=0";
 
-    /** Which application: the demo jar (Tomcat 11 jakarta + Netty 4.2) or the legacy fixture (Tomcat 9 javax + Netty 4.1). */
+    /**
+     * Which application: the demo jar (Tomcat 11 jakarta + Netty 4.2), the legacy fixture (Tomcat 9
+     * javax + Netty 4.1), or a fixture app on another container (servlet port only), each started
+     * from a class path of its own since container versions cannot share one.
+     */
     public enum App {
-        DEMO, LEGACY
+        DEMO, LEGACY,
+        /** it-tests/spring-boot-app: the Boot fat jar (nested-jar class loader), embedded Tomcat 10.1. */
+        SPRING_BOOT,
+        /** it-tests/jakarta-containers-app on Jetty 12.1 ee10 (plus a CrossOriginHandler at /xo): judged by the Jetty 12 commit hook. */
+        JETTY12,
+        /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
+        UNDERTOW,
+        /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
+        JETTY94
     }
 
+    /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
+    static final java.nio.file.Path JAKARTA_CONTAINERS = java.nio.file.Paths.get(
+        System.getProperty("corsguard.jakarta.containers", "jakarta-containers-app/target")).toAbsolutePath();
+
+    /** it-tests/javax-containers-app/target. */
+    static final java.nio.file.Path JAVAX_CONTAINERS = java.nio.file.Paths.get(
+        System.getProperty("corsguard.javax.containers", "javax-containers-app/target")).toAbsolutePath();
+
+    static String fixtureClasspath(java.nio.file.Path target) {
+        return target.resolve("classes") + java.io.File.pathSeparator + target.resolve("lib") + java.io.File.separator + "*";
+    }
+
+    /** The fat jar it-tests/spring-boot-app builds. */
+    static final java.nio.file.Path SPRING_BOOT_JAR = java.nio.file.Paths.get(
+        System.getProperty("corsguard.spring.jar", "spring-boot-app/target/spring-cors-app.jar")).toAbsolutePath();
+
     private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
-    private static final Pattern READY = Pattern.compile("READY servlet=(\\d+) netty=(\\d+)");
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+    private static final Pattern READY = Pattern.compile("READY servlet=(\\d+)(?: netty=(\\d+))?");
 
     private DemoServers() {
     }
@@ -77,8 +106,18 @@ public final class DemoServers {
         return get(App.DEMO, setup);
     }
 
-    public static synchronized Running get(App app, Setup setup) {
+    /**
+     * The running server for app and setup, started on first use. Locked per app and setup, so
+     * a test may start several at once from threads of its own.
+     */
+    public static Running get(App app, Setup setup) {
         String key = app + "/" + setup;
+        synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
+            return getLocked(app, setup, key);
+        }
+    }
+
+    private static Running getLocked(App app, Setup setup, String key) {
         Running r = RUNNING.get(key);
         if (r != null && r.jvm.alive()) {
             return r;
@@ -88,13 +127,33 @@ public final class DemoServers {
             if (setup.agentArgs != null) {
                 jvmArgs.add(ChildJvm.javaagent(setup.agentArgs + ";" + COMMON));
             }
-            ChildJvm jvm = app == App.DEMO
-                ? ChildJvm.startJar(jvmArgs, ChildJvm.DEMO_JAR, "--serve", "--servlet-port", "0", "--netty-port", "0")
-                : ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.LegacyServers");
+            ChildJvm jvm;
+            switch (app) {
+                case DEMO:
+                    jvm = ChildJvm.startJar(jvmArgs, ChildJvm.DEMO_JAR, "--serve", "--servlet-port", "0", "--netty-port", "0");
+                    break;
+                case LEGACY:
+                    jvm = ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.LegacyServers");
+                    break;
+                case SPRING_BOOT:
+                    jvm = ChildJvm.startJar(jvmArgs, SPRING_BOOT_JAR);
+                    break;
+                case JETTY12:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.Jetty12DemoServer");
+                    break;
+                case UNDERTOW:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.UndertowDemoServer");
+                    break;
+                case JETTY94:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAVAX_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
+                    break;
+                default:
+                    throw new IllegalArgumentException(app.toString());
+            }
             String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(90));
             Matcher m = READY.matcher(line);
             m.find();
-            r = new Running(jvm, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            r = new Running(jvm, Integer.parseInt(m.group(1)), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
             RUNNING.put(key, r);
             return r;
         } catch (Exception e) {

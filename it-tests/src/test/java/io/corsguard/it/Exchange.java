@@ -26,13 +26,31 @@ public final class Exchange {
      * to this JVM can lag: wait until the output has been quiet for a moment.
      */
     public static Exchange send(DemoServers.Running demo, String server, String method, String path, String... headers) throws IOException {
-        return send(demo.jvm, demo.port(server), method, path, headers);
+        return send(demo.jvm, demo.port(server), 0, method, path, headers);
+    }
+
+    /**
+     * As {@link #send(DemoServers.Running, String, String, String, String...)}, but first waits (up
+     * to 5 s) until at least {@code expectedReports} report lines have arrived: on a loaded machine
+     * the pipe can lag longer than the quiet period, and a late line would count for the next request.
+     */
+    public static Exchange send(DemoServers.Running demo, String server, int expectedReports, String method, String path,
+                                String... headers) throws IOException {
+        return send(demo.jvm, demo.port(server), expectedReports, method, path, headers);
     }
 
     /** The same, to any child JVM's server on {@code port}. */
     public static Exchange send(ChildJvm jvm, int port, String method, String path, String... headers) throws IOException {
+        return send(jvm, port, 0, method, path, headers);
+    }
+
+    private static Exchange send(ChildJvm jvm, int port, int expectedReports, String method, String path,
+                                 String... headers) throws IOException {
         int mark = jvm.stderr().size();
         RawHttp.Head head = RawHttp.send("127.0.0.1", port, method, path, headers);
+        for (long end = System.nanoTime() + 5_000_000_000L; System.nanoTime() < end && reportsSince(jvm, mark) < expectedReports; ) {
+            ChildJvm.sleep(10);
+        }
         int last = -1;
         for (int i = 0; i < 40; i++) {
             ChildJvm.sleep(25);
@@ -50,6 +68,17 @@ public final class Exchange {
             }
         }
         return new Exchange(head, lines);
+    }
+
+    private static int reportsSince(ChildJvm jvm, int mark) {
+        List<String> err = jvm.stderr();
+        int n = 0;
+        for (int i = mark; i < err.size(); i++) {
+            if (err.get(i).startsWith("{")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The CORS lines ({@code Access-Control-*}, {@code Vary}) as received, in wire order. */

@@ -1,0 +1,49 @@
+package io.corsguard.servlet;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.corsguard.bootstrap.ServletBridge;
+import io.corsguard.install.ServerInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Jetty 12's commit hook: {@code lockedPrepareResponse(HttpChannelState, boolean)} of the core
+ * {@code HttpChannelState.ChannelResponse}, called once per response under the channel's lock
+ * when the head is committed, with the response {@code HttpFields} still mutable (checked with
+ * javap on jetty-server 12.1.14). Every handler writes through it: ee10 servlets, error pages and
+ * {@code CrossOriginHandler} alike. Live only while {@code CorsGuardBridge.enabled("jetty12-commit-hook")}.
+ */
+public final class Jetty12Instrumentation implements ServerInstrumentation {
+
+    static final String CHANNEL_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
+
+    @Override
+    public String name() {
+        return "jetty12";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        return builder
+            // the generic layer stands back on Jetty 12 only once the hook is really woven in
+            .with(new AgentBuilder.Listener.Adapter() {
+                @Override
+                public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+                                             boolean loaded, DynamicType dynamicType) {
+                    if (CHANNEL_RESPONSE.equals(type.getName())) {
+                        ServletBridge.markJetty12CommitHook();
+                    }
+                }
+            })
+            .type(named(CHANNEL_RESPONSE))
+            .transform(new AgentBuilder.Transformer.ForAdvice()
+                .include(adviceLoader)
+                .advice(isMethod().and(named("lockedPrepareResponse")).and(takesArguments(2)),
+                    "io.corsguard.servlet.Jetty12CommitHookAdvice"));
+    }
+}

@@ -1,0 +1,63 @@
+package io.corsguard.it.springapp;
+
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootVersion;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.config.annotation.CorsRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * The real-world Spring Boot 3 mistakes: MVC CORS with {@code allowedOriginPatterns("*")} and
+ * {@code allowCredentials(true)} (every origin reflected with credentials: CG003), and a Security
+ * filter chain without {@code cors()}, so preflights to {@code /secure/**} meet the authentication
+ * entry point (401) before MVC's CORS handling (CG012).
+ */
+@SpringBootApplication
+public class SpringCorsApp implements WebMvcConfigurer {
+
+    public static void main(String[] args) {
+        SpringApplication app = new SpringApplication(SpringCorsApp.class);
+        app.addListeners((ApplicationListener<WebServerInitializedEvent>) e -> {
+            System.out.println("spring-boot " + SpringBootVersion.getVersion() + ", tomcat "
+                + org.apache.catalina.util.ServerInfo.getServerNumber());
+            System.out.println("READY servlet=" + e.getWebServer().getPort());
+            System.out.flush();
+        });
+        app.run(args);
+    }
+
+    @Override
+    public void addCorsMappings(CorsRegistry registry) {
+        registry.addMapping("/**").allowedOriginPatterns("*").allowCredentials(true).allowedMethods("GET", "PUT", "POST");
+    }
+
+    @Bean
+    SecurityFilterChain filterChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a.requestMatchers("/secure/**").authenticated().anyRequest().permitAll())
+            .httpBasic(Customizer.withDefaults())
+            .csrf(c -> c.disable());
+        return http.build();
+    }
+
+    @RestController
+    static class Api {
+        @GetMapping("/api/data")
+        Map<String, Object> data() {
+            return Map.of("ok", true);
+        }
+
+        @GetMapping("/secure/data")
+        Map<String, Object> secure() {
+            return Map.of("secret", true);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.corsguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.corsguard.it.DemoServers.App;
+import io.corsguard.it.DemoServers.Setup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A Spring Boot 3 MVC app (it-tests/spring-boot-app) run as its fat jar with {@code -javaagent}:
+ * Tomcat's classes come from the nested-jar class loader, judged by the Tomcat commit hook. The
+ * app's {@code WebMvcConfigurer} says {@code allowedOriginPatterns("*")} + {@code allowCredentials(true)}
+ * (Spring reflects every origin with credentials: CG003), and its Security chain has no
+ * {@code cors()}, so a preflight to {@code /secure/**} is answered 401 (CG012). One child JVM per
+ * mode (no agent, monitor, correct), shared by the tests.
+ */
+@ExtendWith(DemoServers.Lifecycle.class)
+class SpringBootMvcTest {
+    static final String T = CorsRulesTest.T;
+    static final String U = CorsRulesTest.U;
+    static final String[] VARY = {"Vary: Origin", "Vary: Access-Control-Request-Method", "Vary: Access-Control-Request-Headers"};
+
+    /** Starts the three Boot JVMs at once (each takes seconds to start). */
+    @BeforeAll
+    static void startAllModes() throws Exception {
+        List<Thread> starting = new ArrayList<>();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
+        for (Setup setup : List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT)) {
+            Thread t = new Thread(() -> {
+                try {
+                    DemoServers.get(App.SPRING_BOOT, setup);
+                } catch (Throwable e) {
+                    failed.add(e);
+                }
+            }, "start-spring-boot-" + setup);
+            t.start();
+            starting.add(t);
+        }
+        for (Thread t : starting) {
+            t.join();
+        }
+        if (!failed.isEmpty()) {
+            throw new AssertionError("cannot start the Spring Boot app", failed.get(0));
+        }
+    }
+
+    static String[] get(String origin) {
+        return new String[] {"Origin: " + origin, "Cookie: JSESSIONID=demo"};
+    }
+
+    static String[] preflight(String origin) {
+        return new String[] {"Origin: " + origin, "Access-Control-Request-Method: PUT", "Access-Control-Request-Headers: content-type,x-token"};
+    }
+
+    /** What Spring writes for a reflected origin on a GET, in wire order. */
+    static List<String> reflected(String origin, boolean credentials) {
+        return credentials
+            ? List.of(VARY[0], VARY[1], VARY[2], "Access-Control-Allow-Origin: " + origin, "Access-Control-Allow-Credentials: true")
+            : List.of(VARY[0], VARY[1], VARY[2], "Access-Control-Allow-Origin: " + origin);
+    }
+
+    static List<String> preflightLines(String origin, boolean credentials) {
+        return credentials
+            ? List.of(VARY[0], VARY[1], VARY[2], "Access-Control-Allow-Origin: " + origin, "Access-Control-Allow-Methods: GET,PUT,POST",
+                "Access-Control-Allow-Headers: content-type, x-token", "Access-Control-Allow-Credentials: true", "Access-Control-Max-Age: 1800")
+            : List.of(VARY[0], VARY[1], VARY[2], "Access-Control-Allow-Origin: " + origin, "Access-Control-Allow-Methods: GET,PUT,POST",
+                "Access-Control-Allow-Headers: content-type, x-token", "Access-Control-Max-Age: 1800");
+    }
+
+    static Exchange send(Setup setup, int expectedReports, String method, String path, String... headers) throws Exception {
+        return Exchange.send(DemoServers.get(App.SPRING_BOOT, setup), "servlet", expectedReports, method, path, headers);
+    }
+
+    @Test
+    void withoutTheAgentSpringReflectsAnUntrustedOriginWithCredentials() throws Exception {
+        Exchange x = send(Setup.NO_AGENT, 0, "GET", "/api/data", get(U));
+        assertEquals(200, x.head.status());
+        assertEquals(reflected(U, true), x.corsLines(), "the origin-reflection hole, as Spring writes it");
+        assertEquals(List.of(), x.reportLines);
+        Exchange p = send(Setup.NO_AGENT, 0, "OPTIONS", "/secure/data", preflight(T));
+        assertEquals(401, p.head.status(), "Spring Security answers the preflight before MVC's CORS handling");
+        assertEquals(List.of(), p.reportLines);
+    }
+
+    @Test
+    void monitorModeSendsSpringsBytesAndReportsCG003() throws Exception {
+        Exchange x = send(Setup.MONITOR, 1, "GET", "/api/data", get(U));
+        assertEquals(reflected(U, true), x.corsLines(), "monitor mode must not change a byte");
+        assertEquals(List.of("CG003:strip-credentials"), x.rulesAndActions(), "report lines: " + x.reportLines);
+        Json.assertReportLine(x.reportLines.get(0), "monitor", "servlet", "GET", "/api/data", U);
+
+        Exchange p = send(Setup.MONITOR, 1, "OPTIONS", "/api/data", preflight(U));
+        assertEquals(preflightLines(U, true), p.corsLines());
+        assertEquals(List.of("CG003:strip-credentials"), p.rulesAndActions(), "report lines: " + p.reportLines);
+        Json.assertReportLine(p.reportLines.get(0), "monitor", "servlet", "OPTIONS", "/api/data", U);
+    }
+
+    @Test
+    void correctModeStripsCredentialsForAnUntrustedOrigin() throws Exception {
+        Exchange x = send(Setup.CORRECT, 1, "GET", "/api/data", get(U));
+        assertEquals(200, x.head.status());
+        assertEquals(reflected(U, false), x.corsLines(), "ACAC removed, the rest as Spring wrote it");
+        assertEquals(List.of("CG003:strip-credentials"), x.rulesAndActions(), "report lines: " + x.reportLines);
+        Json.assertReportLine(x.reportLines.get(0), "correct", "servlet", "GET", "/api/data", U);
+
+        Exchange p = send(Setup.CORRECT, 1, "OPTIONS", "/api/data", preflight(U));
+        assertEquals(preflightLines(U, false), p.corsLines());
+        assertEquals(List.of("CG003:strip-credentials"), p.rulesAndActions(), "report lines: " + p.reportLines);
+    }
+
+    @Test
+    void aTrustedOriginKeepsItsCredentialsUnreported() throws Exception {
+        for (Setup setup : List.of(Setup.MONITOR, Setup.CORRECT)) {
+            Exchange x = send(setup, 0, "GET", "/api/data", get(T));
+            assertEquals(reflected(T, true), x.corsLines(), setup.toString());
+            assertEquals(List.of(), x.reportLines, setup.toString());
+        }
+    }
+
+    @Test
+    void aPreflightAnsweredBySpringSecurityWith401IsReportedAsCG012() throws Exception {
+        for (Setup setup : List.of(Setup.MONITOR, Setup.CORRECT)) {
+            Exchange p = send(setup, 1, "OPTIONS", "/secure/data", preflight(T));
+            assertEquals(401, p.head.status(), setup.toString());
+            assertEquals(List.of("CG012:reported"), p.rulesAndActions(), setup + " report lines: " + p.reportLines);
+            Json.assertReportLine(p.reportLines.get(0), setup.toString().toLowerCase(), "servlet", "OPTIONS", "/secure/data", T);
+        }
+    }
+}
