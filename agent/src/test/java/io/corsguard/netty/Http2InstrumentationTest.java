@@ -247,6 +247,16 @@ class Http2InstrumentationTest {
     }
 
     @Test
+    void an_interim_103_is_not_judged_and_leaves_the_request_for_the_final_response() throws Exception {
+        judge.script = Http2InstrumentationTest::echoOrigin;
+        upgrade();
+        HttpResponse<String> res = send("GET", "/interim", "Origin: https://early.example");
+        assertEquals(200, res.statusCode());
+        assertEquals(List.of("https://early.example"), res.headers().allValues("access-control-allow-origin"));
+        assertEquals(List.of(200), judge.calls.stream().map(RecordingHandler.Call::status).toList());
+    }
+
+    @Test
     void trailers_are_not_judged_and_do_not_take_a_request() throws Exception {
         judge.script = Http2InstrumentationTest::echoOrigin;
         upgrade();

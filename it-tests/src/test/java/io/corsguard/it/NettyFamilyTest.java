@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Netty-based servers people run, with the agent's Netty hooks (HttpObjectDecoder.decode /
- * HttpObjectEncoder.encode) and nothing server-specific: Reactor Netty 1.2 and 1.3 used directly,
+ * HttpObjectEncoder.encode; for HTTP/2 DefaultHttp2ConnectionDecoder/Encoder) and nothing server-specific: Reactor Netty 1.2 and 1.3 used directly,
  * Vert.x 4.5 and 5.0 with headers set by hand, then the CORS handlers of the frameworks
  * (Spring WebFlux CorsWebFilter, vertx-web CorsHandler, Netty's CorsHandler) configured to trust
  * every origin with credentials. Each server runs in child JVMs without the agent, in monitor and
