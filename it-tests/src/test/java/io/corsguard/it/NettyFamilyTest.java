@@ -386,6 +386,58 @@ class NettyFamilyTest {
         assertEquals(c.rules(), rulesAndActions(reports), "report lines: " + reports);
     }
 
+    // ---------------------------------------------------------------- plain Netty: how a response is written
+
+    static Stream<Arguments> plainNettyWrites() {
+        List<Arguments> out = new ArrayList<>();
+        for (Setup setup : List.of(Setup.MONITOR, Setup.CORRECT)) {
+            for (String[] mp : List.of(new String[] {"GET", "/full"}, new String[] {"HEAD", "/full"},
+                new String[] {"GET", "/chunked"}, new String[] {"GET", "/thread"})) {
+                out.add(Arguments.of(setup, mp[0], mp[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * A plain Netty HttpServerCodec server (no aggregator), one response to an untrusted origin with
+     * credentials written as a FullHttpResponse, as DefaultHttpResponse + HttpContent +
+     * LastHttpContent, to HEAD, and from a thread outside the event loop: each judged once on its
+     * head (CG003 + CG007), credentials removed only in correct mode; a trusted origin keeps them.
+     */
+    @ParameterizedTest(name = "{0}: {1} {2}")
+    @MethodSource("plainNettyWrites")
+    void plainNettyResponsesAreJudgedHoweverTheyAreWritten(Setup setup, String method, String path) throws Exception {
+        Running r = NettyFamilyServers.get(Server.PLAIN_NETTY, setup);
+        Exchange x = Exchange.send(r.jvm, r.port, method, path, "Origin: " + U, "Cookie: session=demo");
+        assertEquals(200, x.head.status(), x.head.lines.toString());
+        assertEquals(List.of(U), x.head.values("Access-Control-Allow-Origin"), x.head.lines.toString());
+        boolean correct = setup == Setup.CORRECT;
+        assertEquals(correct ? List.of() : List.of("true"), x.head.values("Access-Control-Allow-Credentials"), x.head.lines.toString());
+        assertEquals(correct ? List.of("origin") : List.of(), lower(x.head.values("Vary")), x.head.lines.toString());
+        assertEquals(List.of("CG003:strip-credentials", "CG007:add-vary"), x.rulesAndActions(), "report lines: " + x.reportLines);
+        for (String line : x.reportLines) {
+            Json.assertReportLine(line, correct ? "correct" : "monitor", "netty", method, path, U);
+        }
+
+        Exchange trusted = Exchange.send(r.jvm, r.port, method, path, "Origin: " + T, "Cookie: session=demo");
+        assertEquals(List.of("true"), trusted.head.values("Access-Control-Allow-Credentials"), trusted.head.lines.toString());
+        assertEquals(List.of("CG007:add-vary"), trusted.rulesAndActions(), "report lines: " + trusted.reportLines);
+    }
+
+    @Test
+    void aCorrectedChunkedResponseKeepsItsBody() throws Exception {
+        Running r = NettyFamilyServers.get(Server.PLAIN_NETTY, Setup.CORRECT);
+        try (Socket s = new Socket("127.0.0.1", r.port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /chunked HTTP/1.1\r\nHost: x\r\nOrigin: " + U + "\r\nCookie: session=demo\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(all.endsWith("\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n"), all);
+            assertTrue(!all.toLowerCase().contains("access-control-allow-credentials"), all);
+        }
+    }
+
     // ---------------------------------------------------------------- per-channel state
 
     /**
