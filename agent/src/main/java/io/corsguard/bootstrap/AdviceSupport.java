@@ -34,6 +34,58 @@ public final class AdviceSupport {
     }
 
     /**
+     * {@link #join} for header values Netty hands out as {@code CharSequence} (HTTP/2's
+     * {@code Http2Headers.getAll}); {@code null} for none.
+     */
+    public static String joinValues(List<? extends CharSequence> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() == 1) {
+            CharSequence v = values.get(0);
+            return v == null ? null : v.toString();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(values.get(i));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A header name as HTTP/2 requires it on the wire: lower case (RFC 9113 §8.2.1; Netty's
+     * validating {@code Http2Headers} rejects upper case, and they compare names case-sensitively).
+     */
+    public static String lowerName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return name.toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return name;
+    }
+
+    /** An HTTP/2 {@code :status} value as a number, {@code -1} when absent or not three digits. */
+    public static int statusCode(CharSequence status) {
+        if (status == null || status.length() != 3) {
+            return -1;
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = status.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+
+    /**
      * The path of a request target: query and fragment dropped; for the absolute form
      * ({@code http://host/p?q}, sent to proxies) the part from the first {@code /} after the
      * authority, {@code /} when there is none.

@@ -15,7 +15,14 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code HttpObjectEncoder.encode} receives its head. Both methods have the same signature in
  * 4.1.128 and 4.2.18 (4.2 moved the generic codec base classes to {@code netty-codec-base}, the
  * HTTP ones stay in {@code netty-codec-http}). Matched by exact class name: shaded Netty copies
- * (gRPC, Elasticsearch) and HTTP/2 are not covered.
+ * (gRPC, Elasticsearch) are not covered.
+ *
+ * <p>HTTP/2 ({@code Http2FrameCodec}, {@code Http2ConnectionHandler} and its subclasses, h2c
+ * prior knowledge or upgrade, h2 over TLS): request facts from the stream-opening HEADERS frame in
+ * {@code DefaultHttp2ConnectionDecoder$FrameReadListener.onHeadersRead}, responses judged and
+ * patched in {@code DefaultHttp2ConnectionEncoder.writeHeaders0}, same signatures in 4.1.128 and
+ * 4.2; see {@link Http2RequestAdvice} and {@link Http2ResponseAdvice}. Reported as server
+ * {@code netty}, like HTTP/1.x.
  *
  * <p>4.2's {@code HttpServerCodec} caps pipelining ({@code maxPipelineDepth}, default 128): its
  * decoder subclass drops requests beyond that after {@code HttpObjectDecoder.decode} returned, so
@@ -26,6 +33,8 @@ public final class NettyInstrumentation implements ServerInstrumentation {
 
     static final String DECODER = "io.netty.handler.codec.http.HttpObjectDecoder";
     static final String ENCODER = "io.netty.handler.codec.http.HttpObjectEncoder";
+    static final String H2_DECODER_LISTENER = "io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder$FrameReadListener";
+    static final String H2_ENCODER = "io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder";
 
     @Override
     public String name() {
@@ -50,6 +59,22 @@ public final class NettyInstrumentation implements ServerInstrumentation {
                         .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
                         .and(takesArgument(1, named("java.lang.Object")))
                         .and(takesArgument(2, named("java.util.List"))),
-                    "io.corsguard.netty.NettyResponseAdvice"));
+                    "io.corsguard.netty.NettyResponseAdvice"))
+            .type(named(H2_DECODER_LISTENER))
+            .transform(new AgentBuilder.Transformer.ForAdvice()
+                .include(adviceLoader)
+                .advice(isMethod().and(named("onHeadersRead")).and(takesArguments(8))
+                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                        .and(takesArgument(1, int.class))
+                        .and(takesArgument(2, named("io.netty.handler.codec.http2.Http2Headers"))),
+                    "io.corsguard.netty.Http2RequestAdvice"))
+            .type(named(H2_ENCODER))
+            .transform(new AgentBuilder.Transformer.ForAdvice()
+                .include(adviceLoader)
+                .advice(isMethod().and(named("writeHeaders0")).and(takesArguments(10))
+                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                        .and(takesArgument(1, int.class))
+                        .and(takesArgument(2, named("io.netty.handler.codec.http2.Http2Headers"))),
+                    "io.corsguard.netty.Http2ResponseAdvice"));
     }
 }

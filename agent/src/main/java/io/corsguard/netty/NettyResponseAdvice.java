@@ -6,6 +6,7 @@ import io.corsguard.bootstrap.CorsGuardBridge;
 import io.corsguard.bootstrap.RequestQueue;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AttributeKey;
@@ -24,7 +25,9 @@ import java.util.Map;
  * Netty serialises them.
  *
  * <p>Interim 1xx responses ({@code 100 Continue}, {@code 103}) do not answer the request, so they
- * leave its entry in place; {@code 101 Switching Protocols} is final. A request without
+ * leave its entry in place; {@code 101 Switching Protocols} is final. A {@code 101} to {@code h2c}
+ * is not judged: its request's facts are left in the channel's {@code io.corsguard.h2upgrade}
+ * attribute for the response on HTTP/2 stream 1 ({@link Http2ResponseAdvice}). A request without
  * {@code Origin} costs one poll and no allocation.
  *
  * <p>May reference only Netty, java.* and {@code io.corsguard.bootstrap} types (it is copied
@@ -64,6 +67,12 @@ public final class NettyResponseAdvice {
                 return;
             }
             headers = response.headers();
+            if (status == 101 && headers.containsValue(HttpHeaderNames.UPGRADE, "h2c", true)) {
+                // h2c upgrade: the answer to this request comes as HTTP/2 stream 1, judged there
+                channel.attr(AttributeKey.valueOf("io.corsguard.h2upgrade")).set(request);
+                headers = null;
+                return;
+            }
             String[] lines = null;
             int count = 0;
             // CharSequence iteration: no per-entry String wrapper; names are mostly AsciiString

@@ -30,7 +30,9 @@ final class NettyFamilyServers {
         VERTX_45("vertx4", "io.corsguard.it.servers.VertxServer"),
         VERTX_5("vertx5", "io.corsguard.it.servers.VertxServer"),
         /** Netty 4.1's io.netty.handler.codec.http.cors.CorsHandler, from the test class path. */
-        NETTY_CORS_HANDLER(null, "io.corsguard.it.fixtures.NettyCorsHandlerServer");
+        NETTY_CORS_HANDLER(null, "io.corsguard.it.fixtures.NettyCorsHandlerServer"),
+        /** Plain Netty 4.1 HttpServerCodec, responses written whole, chunked, to HEAD, from an app thread. */
+        PLAIN_NETTY(null, "io.corsguard.it.fixtures.PlainNettyServer");
 
         final String module;
         final String mainClass;

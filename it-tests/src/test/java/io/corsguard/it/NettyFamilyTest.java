@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Netty-based servers people run, with the agent's Netty hooks (HttpObjectDecoder.decode /
- * HttpObjectEncoder.encode) and nothing server-specific: Reactor Netty 1.2 and 1.3 used directly,
+ * HttpObjectEncoder.encode; for HTTP/2 DefaultHttp2ConnectionDecoder/Encoder) and nothing server-specific: Reactor Netty 1.2 and 1.3 used directly,
  * Vert.x 4.5 and 5.0 with headers set by hand, then the CORS handlers of the frameworks
  * (Spring WebFlux CorsWebFilter, vertx-web CorsHandler, Netty's CorsHandler) configured to trust
  * every origin with credentials. Each server runs in child JVMs without the agent, in monitor and
@@ -264,21 +266,75 @@ class NettyFamilyTest {
             "CG005:set-origin@" + T, "CG003:strip-credentials@" + U), seen, "report lines: " + reports);
     }
 
-    // ---------------------------------------------------------------- HTTP/2: not judged yet
+    // ---------------------------------------------------------------- HTTP/2 (h2c)
+
+    /** One JDK HTTP/2 client per server port: its first request upgrades (stream 1), later ones are HTTP/2 streams. */
+    static final Map<Integer, HttpClient> H2_CLIENTS = new ConcurrentHashMap<>();
+
+    static HttpResponse<String> sendH2(Running r, String method, String path, String... headers) throws Exception {
+        HttpClient client = H2_CLIENTS.computeIfAbsent(r.h2cPort,
+            p -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.h2cPort + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            b.header(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+        }
+        HttpResponse<String> res = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, res.version(), method + " " + path);
+        return res;
+    }
+
+    /** The CORS fields of an HTTP/2 response as "name: value" lines (names lower case, as on the wire). */
+    static List<String> h2CorsLines(HttpResponse<?> res) {
+        List<String> out = new ArrayList<>();
+        res.headers().map().forEach((name, values) -> {
+            String lower = name.toLowerCase();
+            if (lower.startsWith("access-control-") || lower.equals("vary")) {
+                for (String v : values) {
+                    out.add(lower + ": " + v);
+                }
+            }
+        });
+        return out;
+    }
+
+    static List<String> rulesAndActions(List<String> reportLines) {
+        List<String> out = new ArrayList<>();
+        for (String line : reportLines) {
+            Matcher m = RULE_ORIGIN.matcher(line);
+            assertTrue(m.find(), line);
+            out.add(m.group(1) + ":" + m.group(2));
+        }
+        return out;
+    }
+
+    static Stream<Arguments> h2c() {
+        List<Arguments> out = new ArrayList<>();
+        for (Server s : List.of(Server.REACTOR_NETTY_12, Server.REACTOR_NETTY_13)) {
+            for (Case c : CorsRulesTest.cases()) {
+                if (SUBSET.contains(c.endpoint())) {
+                    out.add(Arguments.of(s, c));
+                }
+            }
+        }
+        return out.stream();
+    }
 
     /**
-     * Pins the documented gap (README, Supported servers): on a Reactor Netty server with h2c
-     * enabled, HTTP/1.1 requests are judged, HTTP/2 streams (here after the JDK client's h2c
-     * upgrade) go out as written and are not reported, even in correct mode. When HTTP/2 support
-     * comes, this test must be turned round.
+     * Turned round from the gap this test used to pin: on a Reactor Netty server with h2c enabled,
+     * the upgrading request (answered on stream 1) and a plain HTTP/2 stream are judged, reported
+     * and corrected like HTTP/1.1 on the same port.
      */
-    @Test
-    void http2OnNettyIsNotJudgedYetWhileHttp11OnTheSamePortIs() throws Exception {
-        Running r = NettyFamilyServers.get(Server.REACTOR_NETTY_12, Setup.CORRECT);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reactorNetty")
+    void http2OnNettyIsJudgedAndCorrectedLikeHttp11OnTheSamePort(Server server) throws Exception {
+        Running r = NettyFamilyServers.get(server, Setup.CORRECT);
         Exchange h1 = Exchange.send(r.jvm, r.h2cPort, "GET", "/api/reflect", "Origin: " + U, "Cookie: session=demo");
         assertEquals(List.of(), h1.head.values("Access-Control-Allow-Credentials"), "HTTP/1.1 is judged: " + h1.head.lines);
         assertEquals(List.of("CG003:strip-credentials", "CG007:add-vary"), h1.rulesAndActions());
 
+        // a client of its own: its first request is the h2c upgrade
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.h2cPort + "/api/reflect"))
             .header("Origin", U).header("Cookie", "session=demo").build();
@@ -287,9 +343,98 @@ class NettyFamilyTest {
             HttpResponse<String> res = client.send(request, HttpResponse.BodyHandlers.ofString());
             assertEquals(HttpClient.Version.HTTP_2, res.version(), "request " + i);
             assertEquals(List.of(U), res.headers().allValues("access-control-allow-origin"), "request " + i);
-            assertEquals(List.of("true"), res.headers().allValues("access-control-allow-credentials"),
-                "request " + i + ": HTTP/2 on Netty is not judged (README); if it is now, turn this test round");
-            assertEquals(List.of(), NettyFamilyServers.reportLinesSince(r.jvm, mark), "request " + i);
+            assertEquals(List.of(), res.headers().allValues("access-control-allow-credentials"), "request " + i);
+            assertTrue(lower(res.headers().allValues("vary")).contains("origin"), "request " + i + ": " + res.headers());
+            List<String> reports = NettyFamilyServers.reportLinesSince(r.jvm, mark);
+            assertEquals(List.of("CG003:strip-credentials", "CG007:add-vary"), rulesAndActions(reports), "request " + i);
+            for (String line : reports) {
+                Json.assertReportLine(line, "correct", "netty", "GET", "/api/reflect", U);
+            }
+        }
+    }
+
+    static Stream<Server> reactorNetty() {
+        return Stream.of(Server.REACTOR_NETTY_12, Server.REACTOR_NETTY_13);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("h2c")
+    void http2MonitorModeKeepsTheFieldsAndReports(Server server, Case c) throws Exception {
+        Running r = NettyFamilyServers.get(server, Setup.MONITOR);
+        sendH2(r, "GET", "/api/public"); // the connection's upgrade, so the case goes on a plain stream
+        int mark = r.jvm.stderr().size();
+        HttpResponse<String> res = sendH2(r, c.method(), "/api/" + c.endpoint(), c.headers());
+        List<String> reports = NettyFamilyServers.reportLinesSince(r.jvm, mark);
+        assertEquals(CorsRulesTest.normalised(CorsRulesTest.asWritten(c)), CorsRulesTest.normalised(h2CorsLines(res)),
+            "monitor mode must not change a field (" + r.jars + ")");
+        assertEquals(c.rules(), rulesAndActions(reports), "report lines: " + reports);
+        for (String line : reports) {
+            Json.assertReportLine(line, "monitor", "netty", c.method(), "/api/" + c.endpoint(), c.origin());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("h2c")
+    void http2CorrectModeSendsTheCorrectedFields(Server server, Case c) throws Exception {
+        Running r = NettyFamilyServers.get(server, Setup.CORRECT);
+        sendH2(r, "GET", "/api/public");
+        int mark = r.jvm.stderr().size();
+        HttpResponse<String> res = sendH2(r, c.method(), "/api/" + c.endpoint(), c.headers());
+        List<String> reports = NettyFamilyServers.reportLinesSince(r.jvm, mark);
+        assertEquals(CorsRulesTest.normalised(c.corrected()), CorsRulesTest.normalised(h2CorsLines(res)),
+            "corrected fields on the wire (" + r.jars + ")");
+        assertEquals(c.rules(), rulesAndActions(reports), "report lines: " + reports);
+    }
+
+    // ---------------------------------------------------------------- plain Netty: how a response is written
+
+    static Stream<Arguments> plainNettyWrites() {
+        List<Arguments> out = new ArrayList<>();
+        for (Setup setup : List.of(Setup.MONITOR, Setup.CORRECT)) {
+            for (String[] mp : List.of(new String[] {"GET", "/full"}, new String[] {"HEAD", "/full"},
+                new String[] {"GET", "/chunked"}, new String[] {"GET", "/thread"})) {
+                out.add(Arguments.of(setup, mp[0], mp[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * A plain Netty HttpServerCodec server (no aggregator), one response to an untrusted origin with
+     * credentials written as a FullHttpResponse, as DefaultHttpResponse + HttpContent +
+     * LastHttpContent, to HEAD, and from a thread outside the event loop: each judged once on its
+     * head (CG003 + CG007), credentials removed only in correct mode; a trusted origin keeps them.
+     */
+    @ParameterizedTest(name = "{0}: {1} {2}")
+    @MethodSource("plainNettyWrites")
+    void plainNettyResponsesAreJudgedHoweverTheyAreWritten(Setup setup, String method, String path) throws Exception {
+        Running r = NettyFamilyServers.get(Server.PLAIN_NETTY, setup);
+        Exchange x = Exchange.send(r.jvm, r.port, method, path, "Origin: " + U, "Cookie: session=demo");
+        assertEquals(200, x.head.status(), x.head.lines.toString());
+        assertEquals(List.of(U), x.head.values("Access-Control-Allow-Origin"), x.head.lines.toString());
+        boolean correct = setup == Setup.CORRECT;
+        assertEquals(correct ? List.of() : List.of("true"), x.head.values("Access-Control-Allow-Credentials"), x.head.lines.toString());
+        assertEquals(correct ? List.of("origin") : List.of(), lower(x.head.values("Vary")), x.head.lines.toString());
+        assertEquals(List.of("CG003:strip-credentials", "CG007:add-vary"), x.rulesAndActions(), "report lines: " + x.reportLines);
+        for (String line : x.reportLines) {
+            Json.assertReportLine(line, correct ? "correct" : "monitor", "netty", method, path, U);
+        }
+
+        Exchange trusted = Exchange.send(r.jvm, r.port, method, path, "Origin: " + T, "Cookie: session=demo");
+        assertEquals(List.of("true"), trusted.head.values("Access-Control-Allow-Credentials"), trusted.head.lines.toString());
+        assertEquals(List.of("CG007:add-vary"), trusted.rulesAndActions(), "report lines: " + trusted.reportLines);
+    }
+
+    @Test
+    void aCorrectedChunkedResponseKeepsItsBody() throws Exception {
+        Running r = NettyFamilyServers.get(Server.PLAIN_NETTY, Setup.CORRECT);
+        try (Socket s = new Socket("127.0.0.1", r.port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /chunked HTTP/1.1\r\nHost: x\r\nOrigin: " + U + "\r\nCookie: session=demo\r\n"
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(all.endsWith("\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n"), all);
+            assertTrue(!all.toLowerCase().contains("access-control-allow-credentials"), all);
         }
     }
 
