@@ -44,8 +44,9 @@ public final class Exchange {
         return send(jvm, port, 0, method, path, headers);
     }
 
-    private static Exchange send(ChildJvm jvm, int port, int expectedReports, String method, String path,
-                                 String... headers) throws IOException {
+    /** To any child JVM's server, waiting (up to 5 s) for {@code expectedReports} report lines first. */
+    public static Exchange send(ChildJvm jvm, int port, int expectedReports, String method, String path,
+                                String... headers) throws IOException {
         int mark = jvm.stderr().size();
         RawHttp.Head head = RawHttp.send("127.0.0.1", port, method, path, headers);
         for (long end = System.nanoTime() + 5_000_000_000L; System.nanoTime() < end && reportsSince(jvm, mark) < expectedReports; ) {

@@ -79,7 +79,7 @@ class NettyFamilyTest {
     @MethodSource("handWritten")
     void monitorModeKeepsTheBytesAndReports(Server server, Case c) throws Exception {
         Running r = NettyFamilyServers.get(server, Setup.MONITOR);
-        Exchange x = Exchange.send(r.jvm, r.port, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(r.jvm, r.port, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(CorsRulesTest.asWritten(c), x.corsLines(), "monitor mode must not change a byte (" + r.jars + ")");
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
         for (String line : x.reportLines) {
@@ -91,7 +91,7 @@ class NettyFamilyTest {
     @MethodSource("handWritten")
     void correctModeSendsTheCorrectedLines(Server server, Case c) throws Exception {
         Running r = NettyFamilyServers.get(server, Setup.CORRECT);
-        Exchange x = Exchange.send(r.jvm, r.port, c.method(), "/api/" + c.endpoint(), c.headers());
+        Exchange x = Exchange.send(r.jvm, r.port, c.rules().size(), c.method(), "/api/" + c.endpoint(), c.headers());
         assertEquals(CorsRulesTest.normalised(c.corrected()), CorsRulesTest.normalised(x.corsLines()),
             "corrected lines on the wire; raw: " + x.corsLines() + " (" + r.jars + ")");
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
@@ -191,7 +191,7 @@ class NettyFamilyTest {
         assertEquals(List.of(), base.reportLines);
 
         Running monitor = NettyFamilyServers.get(c.server(), Setup.MONITOR);
-        Exchange m = Exchange.send(monitor.jvm, monitor.port, c.method(), c.path(), c.headers());
+        Exchange m = Exchange.send(monitor.jvm, monitor.port, c.rules().size(), c.method(), c.path(), c.headers());
         assertEquals(tokenOrderFree(base.corsLines()), tokenOrderFree(m.corsLines()), "monitor mode must not change a byte (" + monitor.jars + ")");
         assertEquals(c.rules(), m.rulesAndActions(), "report lines: " + m.reportLines);
         for (String line : m.reportLines) {
@@ -199,7 +199,7 @@ class NettyFamilyTest {
         }
 
         Running correct = NettyFamilyServers.get(c.server(), Setup.CORRECT);
-        Exchange x = Exchange.send(correct.jvm, correct.port, c.method(), c.path(), c.headers());
+        Exchange x = Exchange.send(correct.jvm, correct.port, c.rules().size(), c.method(), c.path(), c.headers());
         assertEquals(corrected(c, tokenOrderFree(base.corsLines())), CorsRulesTest.normalised(tokenOrderFree(x.corsLines())),
             "correct mode: only the credentials line may go, Vary: Origin may come; raw: " + x.corsLines() + " (" + correct.jars + ")");
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
