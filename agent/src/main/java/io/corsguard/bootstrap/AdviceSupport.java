@@ -8,6 +8,9 @@ import java.util.List;
  */
 public final class AdviceSupport {
 
+    /** The lines of a response without CORS header (length 0, never written to). */
+    public static final String[] NO_LINES = new String[0];
+
     private AdviceSupport() {
     }
 

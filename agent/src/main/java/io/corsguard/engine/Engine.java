@@ -64,11 +64,18 @@ public final class Engine implements CorsGuardHandler {
             return null;
         }
         Faults.inject(config.testFault());
+        Reporter reporter = s.reporter;
+        if (lineCount == 0 && !(request.requestMethod != null && "OPTIONS".equalsIgnoreCase(request.method))) {
+            // no CORS line and not a preflight: Policy.evaluate returns null without looking
+            // further (only CG012 fires without CORS lines, on preflights), and nothing carries
+            // credentials; skip building the facts and lines
+            reporter.responseJudged();
+            return null;
+        }
         RequestFacts facts = new RequestFacts(request.origin, request.method, request.path,
             request.requestMethod, request.requestHeaders, request.credentialsHint);
         HeaderLines written = HeaderLines.ofPairs(status, lines, lineCount);
         Decision decision = s.policy.evaluate(facts, written);
-        Reporter reporter = s.reporter;
         reporter.responseJudged();
         HeaderLines sent = written;
         String[] ops = null;

@@ -91,7 +91,7 @@ public final class NettyResponseAdvice {
                     count++;
                 }
             }
-            ops = CorsGuardBridge.decide("netty", request, status, lines == null ? new String[0] : lines, count);
+            ops = CorsGuardBridge.decide("netty", request, status, lines == null ? AdviceSupport.NO_LINES : lines, count);
         } catch (Throwable t) {
             ops = CorsGuardBridge.adviceFailed("netty-encode", t);
             headers = response.headers();

@@ -58,9 +58,6 @@ public final class Policy {
         if (request == null || response == null || request.origin() == null) {
             return null; // requests without Origin are same-origin or non-browser: never judged
         }
-        final String origin = trimOws(request.origin());
-        final boolean trusted = isTrusted(origin);
-
         List<String> acao = null;
         List<String> acac = null;
         List<String> acam = null;
@@ -92,6 +89,14 @@ public final class Policy {
         }
 
         final boolean preflight = request.preflight();
+        if (!preflight && acao == null && acac == null && acam == null && acah == null && aceh == null
+                && vary == null && acapn == null) {
+            // no CORS line at all: every rule but CG012 (preflights only) needs one. The common
+            // case of a cross-origin request the app does not answer with CORS: nothing allocated
+            return null;
+        }
+        final String origin = trimOws(request.origin());
+        final boolean trusted = isTrusted(origin);
         final boolean credentialed = acac != null;
 
         // --- ACAC as written

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Load and start-up benchmark of the demo app under five configurations (issue 9, parts 2 and 3):
+#   none     no agent
+#   off      CorsGuard, mode=off
+#   monitor  CorsGuard, mode=monitor
+#   correct  CorsGuard, mode=correct
+#   otel     OpenTelemetry Java agent, all exporters "none" (reference cost of a mainstream agent)
+#
+# Load: each round starts every configuration in turn (the order rotates by one each round, so
+# no configuration always runs first or last), warms it up, then drives the servlet (Tomcat 11)
+# and the Netty 4.2 server of the demo app with wrk on loopback, one request kind at a time:
+#   origin-correct  GET /api/correct  Origin: https://app.example.com (trusted) + Cookie  (compliant)
+#   origin-reflect  GET /api/reflect  Origin: https://evil.example (untrusted) + Cookie   (violates: CG003, CG007)
+#   no-origin       GET /api/correct  without Origin
+# For each run: requests/s, p50/p99 latency (wrk --latency) and the server's CPU time
+# (utime+stime of /proc/<pid>/stat, all threads) over the measured window, per request.
+# Start-up: JVM start (just before exec) to the first 200 from BOTH servers, polled with curl
+# every 10 ms; STARTUP_RUNS runs per configuration, alternated the same way.
+#
+# Raw numbers go to $OUT/load.tsv and $OUT/startup.tsv; summarize.py turns them into medians.
+# Needs: wrk (Debian package "wrk"), curl, a built tree (mvn -B install -DskipTests), and the
+# OpenTelemetry agent jar (OTEL_JAR, default: the local Maven repository; fetch it with
+#   mvn dependency:get -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.10.0 -Dtransitive=false).
+#
+# Environment knobs: ROUNDS (3) DURATION (10, seconds) THREADS (2) CONNS (32) WARMUP (1, seconds
+# per server and request kind) STARTUP_RUNS (10) CONFIGS ("none off monitor correct otel")
+# SKIP_LOAD=1 / SKIP_STARTUP=1 OUT (agent/src/jmh/results/<utc timestamp>)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
+cd "$ROOT"
+ROUNDS="${ROUNDS:-3}"
+DURATION="${DURATION:-10}"
+THREADS="${THREADS:-2}"
+CONNS="${CONNS:-32}"
+WARMUP="${WARMUP:-1}"
+STARTUP_RUNS="${STARTUP_RUNS:-10}"
+CONFIGS=(${CONFIGS:-none off monitor correct otel})
+OTEL_VERSION="${OTEL_VERSION:-2.10.0}"
+OTEL_JAR="${OTEL_JAR:-$HOME/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/$OTEL_VERSION/opentelemetry-javaagent-$OTEL_VERSION.jar}"
+OUT="${OUT:-$ROOT/agent/src/jmh/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+AGENT="$ROOT/agent/target/corsguard-agent.jar"
+APP="$ROOT/demo-app/target/demo-app.jar"
+SP=18080
+NP=18081
+TRUSTED="https://app.example.com"
+UNTRUSTED="https://evil.example"
+
+command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+[ -f "$AGENT" ] && [ -f "$APP" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
+mkdir -p "$OUT"
+CLK_TCK="$(getconf CLK_TCK)"
+
+jvm_args() {
+    case "$1" in
+        none) ;;
+        off|monitor|correct) echo "-javaagent:$AGENT=config=$ROOT/demo-app/corsguard.properties;mode=$1" ;;
+        otel)
+            [ -f "$OTEL_JAR" ] || { echo "OpenTelemetry agent jar not found: $OTEL_JAR" >&2; exit 1; }
+            echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.service.name=demo" ;;
+        *) echo "unknown configuration $1" >&2; exit 1 ;;
+    esac
+}
+
+PID=""
+start_app() { # config logfile
+    # shellcheck disable=SC2046
+    java $(jvm_args "$1") -jar "$APP" --serve --servlet-port "$SP" --netty-port "$NP" >"$2" 2>&1 &
+    PID=$!
+}
+
+stop_app() {
+    if [ -n "$PID" ]; then
+        kill "$PID" 2>/dev/null || true
+        wait "$PID" 2>/dev/null || true
+        PID=""
+    fi
+}
+trap stop_app EXIT
+
+ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1/api/correct")" = 200 ]; }
+
+wait_ready() { # -> 0 when both servers answer 200 within 60 s
+    local deadline=$((SECONDS + 60)) s=0 n=0
+    while [ $SECONDS -lt $deadline ]; do
+        [ $s = 1 ] || { ok "$SP" && s=1; } || true
+        [ $n = 1 ] || { ok "$NP" && n=1; } || true
+        [ $s = 1 ] && [ $n = 1 ] && return 0
+        kill -0 "$PID" 2>/dev/null || return 1
+        sleep 0.01
+    done
+    return 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run_wrk() { # port kind duration -> wrk output on stdout
+    local port=$1 kind=$2 d=$3
+    case "$kind" in
+        origin-correct) wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $TRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/correct" ;;
+        origin-reflect) wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/reflect" ;;
+        no-origin) wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --latency "http://127.0.0.1:$port/api/correct" ;;
+    esac
+}
+
+# wrk latency "123.45us" / "1.23ms" / "1.02s" -> ms
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.4f", n }'; }
+
+KINDS=(origin-correct origin-reflect no-origin)
+SERVERS=("servlet:$SP" "netty:$NP")
+
+{
+    echo "# date: $(date -u +%FT%TZ)"
+    echo "# host: nproc=$(nproc) cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "# java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+    echo "# wrk: $(wrk -v 2>&1 | head -1)"
+    echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# rounds=$ROUNDS duration=${DURATION}s threads=$THREADS conns=$CONNS warmup=${WARMUP}s per server and kind"
+} > "$OUT/env.txt"
+cat "$OUT/env.txt"
+
+if [ "${SKIP_LOAD:-0}" != 1 ]; then
+    printf 'round\tconfig\tserver\tkind\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\tcpu_ticks\tcpu_us_per_req\tnon2xx\tsocket_errors\tloadavg1\n' > "$OUT/load.tsv"
+    n=${#CONFIGS[@]}
+    for ((r = 1; r <= ROUNDS; r++)); do
+        for ((i = 0; i < n; i++)); do
+            cfg="${CONFIGS[$(((i + r - 1) % n))]}"
+            start_app "$cfg" "$OUT/server-$cfg-round$r.log"
+            wait_ready || { echo "round $r $cfg: server did not start" >&2; cat "$OUT/server-$cfg-round$r.log" >&2; exit 1; }
+            for sv in "${SERVERS[@]}"; do
+                for kind in "${KINDS[@]}"; do
+                    run_wrk "${sv#*:}" "$kind" "$WARMUP" >/dev/null
+                done
+            done
+            for sv in "${SERVERS[@]}"; do
+                server="${sv%%:*}"; port="${sv#*:}"
+                for kind in "${KINDS[@]}"; do
+                    t0=$(cpu_ticks "$PID")
+                    w=$(run_wrk "$port" "$kind" "$DURATION")
+                    t1=$(cpu_ticks "$PID")
+                    reqs=$(echo "$w" | awk '/requests in/ {print $1}')
+                    secs=$(echo "$w" | awk '/requests in/ {gsub(/s,/, "", $4); print $4}')
+                    rps=$(echo "$w" | awk '/Requests\/sec/ {print $2}')
+                    p50=$(to_ms "$(echo "$w" | awk '$1 == "50%" {print $2}')")
+                    p99=$(to_ms "$(echo "$w" | awk '$1 == "99%" {print $2}')")
+                    non2xx=$(echo "$w" | awk '/Non-2xx/ {print $NF}'); non2xx=${non2xx:-0}
+                    serr=$(echo "$w" | awk '/Socket errors/ {print $0}' | tr -s ' ' | sed 's/.*errors: //'); serr=${serr:-0}
+                    ticks=$((t1 - t0))
+                    cpr=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+                    la=$(cut -d' ' -f1 /proc/loadavg)
+                    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$cfg" "$server" "$kind" \
+                        "$reqs" "$secs" "$rps" "$p50" "$p99" "$ticks" "$cpr" "$non2xx" "$serr" "$la" | tee -a "$OUT/load.tsv"
+                done
+            done
+            stop_app
+        done
+    done
+fi
+
+if [ "${SKIP_STARTUP:-0}" != 1 ]; then
+    printf 'run\tconfig\tms_to_first_200_both\tloadavg1\n' > "$OUT/startup.tsv"
+    n=${#CONFIGS[@]}
+    for ((r = 1; r <= STARTUP_RUNS; r++)); do
+        for ((i = 0; i < n; i++)); do
+            cfg="${CONFIGS[$(((i + r - 1) % n))]}"
+            t0=$(date +%s%N)
+            start_app "$cfg" "$OUT/startup-$cfg.log"
+            wait_ready || { echo "start-up run $r $cfg: server did not start" >&2; exit 1; }
+            t1=$(date +%s%N)
+            stop_app
+            printf '%s\t%s\t%s\t%s\n' "$r" "$cfg" "$(((t1 - t0) / 1000000))" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/startup.tsv"
+        done
+    done
+fi
+echo "raw numbers in $OUT"

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Medians (with min-max spread) and ratios to no agent from run-load.sh's raw numbers.
+
+usage: summarize.py RESULTS_DIR...   (reads load.tsv and startup.tsv in each, pooled; prints Markdown)
+"""
+import csv
+import os
+import statistics
+import sys
+
+CONFIGS = ["none", "off", "monitor", "correct", "otel"]
+
+
+def read(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"))
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def spread(xs, fmt):
+    return (fmt % min(xs)) + "–" + (fmt % max(xs)) if xs else "-"
+
+
+def load_tables(rows):
+    out = []
+    keys = []
+    for r in rows:
+        k = (r["server"], r["kind"])
+        if k not in keys:
+            keys.append(k)
+    for server, kind in keys:
+        out.append(f"\n**{server}, {kind}** (n = rounds; median, [min–max], ratio of medians to `none`)\n")
+        out.append("| config | n | req/s | ×none | p50 ms | ×none | p99 ms | ×none | server CPU µs/req | ×none |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        base = {}
+        for cfg in CONFIGS:
+            sel = [r for r in rows if r["server"] == server and r["kind"] == kind and r["config"] == cfg]
+            if not sel:
+                continue
+            rps = [float(r["req_per_s"]) for r in sel]
+            p50 = [float(r["p50_ms"]) for r in sel]
+            p99 = [float(r["p99_ms"]) for r in sel]
+            cpu = [float(r["cpu_us_per_req"]) for r in sel]
+            m = (med(rps), med(p50), med(p99), med(cpu))
+            if cfg == "none":
+                base = m
+
+            def ratio(i):
+                return "%.2f" % (m[i] / base[i]) if base and base[i] else "-"
+
+            out.append(f"| {cfg} | {len(sel)} | {m[0]:.0f} [{spread(rps, '%.0f')}] | {ratio(0)} "
+                       f"| {m[1]:.3f} [{spread(p50, '%.3f')}] | {ratio(1)} "
+                       f"| {m[2]:.2f} [{spread(p99, '%.2f')}] | {ratio(2)} "
+                       f"| {m[3]:.2f} [{spread(cpu, '%.2f')}] | {ratio(3)} |")
+    return out
+
+
+def startup_table(rows):
+    out = ["\n| config | n | ms to first 200 (both servers), median [min–max] | added vs `none` (ms, medians) |", "|---|---|---|---|"]
+    base = None
+    for cfg in CONFIGS:
+        xs = [float(r["ms_to_first_200_both"]) for r in rows if r["config"] == cfg]
+        if not xs:
+            continue
+        m = med(xs)
+        if cfg == "none":
+            base = m
+        added = "%+.0f" % (m - base) if base is not None else "-"
+        out.append(f"| {cfg} | {len(xs)} | {m:.0f} [{spread(xs, '%.0f')}] | {added} |")
+    return out
+
+
+def main():
+    dirs = sys.argv[1:]
+    d = ", ".join(os.path.basename(x.rstrip("/")) for x in dirs)
+    load = [r for x in dirs for r in read(os.path.join(x, "load.tsv"))]
+    start = [r for x in dirs for r in read(os.path.join(x, "startup.tsv"))]
+    lines = []
+    if load:
+        lines.append("### Load (" + d + ")")
+        lines += load_tables(load)
+        la = [float(r["loadavg1"]) for r in load]
+        lines.append(f"\n1-minute load average during the load runs: median {med(la):.1f} [{min(la):.1f}–{max(la):.1f}] on {os.cpu_count()} cores.")
+    if start:
+        lines.append("\n### Start-up (" + d + ")")
+        lines += startup_table(start)
+        la = [float(r["loadavg1"]) for r in start]
+        lines.append(f"\n1-minute load average during the start-up runs: median {med(la):.1f} [{min(la):.1f}–{max(la):.1f}].")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
