@@ -7,9 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.ServerInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Jetty 12's commit hook: {@code lockedPrepareResponse(HttpChannelState, boolean)} of the core
@@ -29,21 +26,8 @@ public final class Jetty12Instrumentation implements ServerInstrumentation {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        return builder
-            // the generic layer stands back on Jetty 12 only once the hook is really woven in
-            .with(new AgentBuilder.Listener.Adapter() {
-                @Override
-                public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                             boolean loaded, DynamicType dynamicType) {
-                    if (CHANNEL_RESPONSE.equals(type.getName())) {
-                        ServletBridge.markJetty12CommitHook();
-                    }
-                }
-            })
-            .type(named(CHANNEL_RESPONSE))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(isMethod().and(named("lockedPrepareResponse")).and(takesArguments(2)),
-                    "io.corsguard.servlet.Jetty12CommitHookAdvice"));
+        return CommitHook.weave(builder, adviceLoader, CommitHook.names(CHANNEL_RESPONSE),
+            isMethod().and(named("lockedPrepareResponse")).and(takesArguments(2)),
+            "io.corsguard.servlet.Jetty12CommitHookAdvice", ServletBridge::markJetty12CommitHook);
     }
 }

@@ -7,9 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.ServerInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Undertow's commit hook: {@code HttpServerExchange.startResponse()}, which the exchange calls
@@ -28,21 +25,8 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        return builder
-            // the generic layer stands back on Undertow only once the hook is really woven in
-            .with(new AgentBuilder.Listener.Adapter() {
-                @Override
-                public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                             boolean loaded, DynamicType dynamicType) {
-                    if (EXCHANGE.equals(type.getName())) {
-                        ServletBridge.markUndertowCommitHook();
-                    }
-                }
-            })
-            .type(named(EXCHANGE))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(isMethod().and(named("startResponse")).and(takesNoArguments()),
-                    "io.corsguard.servlet.UndertowCommitHookAdvice"));
+        return CommitHook.weave(builder, adviceLoader, CommitHook.names(EXCHANGE),
+            isMethod().and(named("startResponse")).and(takesNoArguments()),
+            "io.corsguard.servlet.UndertowCommitHookAdvice", ServletBridge::markUndertowCommitHook);
     }
 }
