@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The demo's API, shared by every server: each endpoint makes one real-world CORS mistake (or gets
@@ -15,10 +17,24 @@ public final class DemoEndpoints {
     /** The origin the demo's own code trusts where it checks at all (the CorsGuard allowlist agrees). */
     public static final String APP_ORIGIN = "https://app.example.com";
 
+    /** The session cookie's name and value. */
+    static final String SESSION_COOKIE = "session=demo";
+
+    /**
+     * The {@code Set-Cookie} value of a request with a {@code login} query parameter. {@code SameSite=None;
+     * Secure}: an API that serves credentialed CORS to a frontend on another site needs it, and so
+     * the cookie goes along with requests from any other site too (Chromium accepts {@code Secure}
+     * over plain http on loopback hosts, see README "In a real browser").
+     */
+    public static final String LOGIN_COOKIE = SESSION_COOKIE + "; Path=/; HttpOnly; SameSite=None; Secure";
+
     /** One endpoint: the mistake it makes and how it answers. */
     public interface Endpoint {
         DemoResponse answer(DemoRequest request);
     }
+
+    /** Origins the app's own checks accept: {@link #APP_ORIGIN}, plus the browser page's origin when it is served. */
+    private static final Set<String> APP_ORIGINS = new CopyOnWriteArraySet<>(Collections.singleton(APP_ORIGIN));
 
     private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
     private static final Map<String, Endpoint> ENDPOINTS = new LinkedHashMap<>();
@@ -43,7 +59,7 @@ public final class DemoEndpoints {
             .header("Access-Control-Allow-Credentials", "true"));
         add("no-vary", "trusted origin reflected without Vary: Origin, app keeps Vary: Accept-Encoding (CG007)", r -> {
             DemoResponse res = DemoResponse.ok().header("Vary", "Accept-Encoding");
-            if (APP_ORIGIN.equals(r.origin)) {
+            if (appTrusts(r.origin)) {
                 res.header("Access-Control-Allow-Origin", r.origin).header("Access-Control-Allow-Credentials", "true");
             }
             return res;
@@ -62,7 +78,7 @@ public final class DemoEndpoints {
         });
         add("null-origin", "accepts the 'null' origin with credentials (CG004)", r -> {
             DemoResponse res = DemoResponse.ok();
-            if ("null".equals(r.origin) || APP_ORIGIN.equals(r.origin)) {
+            if ("null".equals(r.origin) || appTrusts(r.origin)) {
                 res.header("Access-Control-Allow-Origin", r.origin).header("Access-Control-Allow-Credentials", "true")
                     .header("Vary", "Origin");
             }
@@ -108,7 +124,7 @@ public final class DemoEndpoints {
         });
         add("correct", "right: checks its allowlist, credentials, Vary: Origin, full preflight", r -> {
             DemoResponse res = DemoResponse.ok().header("Vary", "Origin");
-            if (APP_ORIGIN.equals(r.origin)) {
+            if (appTrusts(r.origin)) {
                 res.header("Access-Control-Allow-Origin", r.origin).header("Access-Control-Allow-Credentials", "true");
                 if (r.preflight()) {
                     res.status = 204;
@@ -131,9 +147,22 @@ public final class DemoEndpoints {
         ENDPOINTS.put(name, endpoint);
     }
 
+    /**
+     * Adds an origin the app's own checks accept from now on: the demo's browser page
+     * ({@code http://localhost:8082}), which is the app's frontend as {@link #APP_ORIGIN} is.
+     */
+    public static void addAppOrigin(String origin) {
+        APP_ORIGINS.add(origin);
+    }
+
+    /** The app's own (exact, case-sensitive) origin check, as the endpoints that check at all do it. */
+    static boolean appTrusts(String origin) {
+        return origin != null && APP_ORIGINS.contains(origin);
+    }
+
     /** Echo the origin only when the app's own check says so (Vary: Origin included). */
     private static DemoResponse trustedOnly(DemoRequest r, DemoResponse res) {
-        if (APP_ORIGIN.equals(r.origin)) {
+        if (appTrusts(r.origin)) {
             res.header("Access-Control-Allow-Origin", r.origin).header("Vary", "Origin");
         }
         return res;
@@ -169,10 +198,28 @@ public final class DemoEndpoints {
         if (path.startsWith("/api/")) {
             Endpoint e = ENDPOINTS.get(path.substring("/api/".length()));
             if (e != null) {
-                return e.answer(request);
+                DemoResponse res = e.answer(request);
+                if (res.status == 200) {
+                    // what a browser page can read back: whether the user's session cookie came along
+                    res.body = "{\"ok\":true,\"session\":" + hasSession(request.cookie) + "}\n";
+                }
+                return res;
             }
         }
         return DemoResponse.status(404);
+    }
+
+    /** The cookie {@code ?login} sets: {@code session=demo}, among any others in the Cookie header. */
+    static boolean hasSession(String cookieHeader) {
+        if (cookieHeader == null) {
+            return false;
+        }
+        for (String pair : cookieHeader.split(";")) {
+            if (pair.trim().equals(SESSION_COOKIE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What a request carried that the endpoints care about. */

@@ -8,7 +8,8 @@ import java.util.List;
  * Starts the demo API on Tomcat and on Netty. By default it then drives every endpoint once over
  * real sockets, as a browser and a scanner would (trusted, untrusted and {@code null} origins,
  * simple requests and preflights), prints what each response carried, and exits. With
- * {@code --serve} it keeps running for curl or a browser.
+ * {@code --serve} it keeps running for curl or a browser, and also serves the browser page
+ * ({@link DemoPageServer}) that runs credentialed fetches against both APIs.
  */
 public final class DemoMain {
     static final String UNTRUSTED = "https://evil.example";
@@ -21,15 +22,22 @@ public final class DemoMain {
         boolean serve = false;
         int servletPort = -1;
         int nettyPort = -1;
+        int pagePort = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--serve": serve = true; break;
                 case "--servlet-port": servletPort = Integer.parseInt(args[++i]); break;
                 case "--netty-port": nettyPort = Integer.parseInt(args[++i]); break;
+                case "--page-port": pagePort = Integer.parseInt(args[++i]); break;
                 default:
-                    System.err.println("usage: demo-app.jar [--serve] [--servlet-port N] [--netty-port N]");
+                    System.err.println("usage: demo-app.jar [--serve] [--servlet-port N] [--netty-port N] [--page-port N]");
                     System.exit(2);
             }
+        }
+        if (pagePort < 0) {
+            // the README's 8082 (in the demo allowlist) with the README's ports; tests that pick
+            // their own API ports get a free page port and never collide on 8082
+            pagePort = servletPort < 0 ? 8082 : 0;
         }
         // drive-once mode takes free ports so it never collides with anything already running
         if (servletPort < 0) {
@@ -43,16 +51,23 @@ public final class DemoMain {
         int sp = tomcat.start();
         int np = netty.start();
         System.out.println("demo servlet (Tomcat) on http://127.0.0.1:" + sp + "/api/..., netty on http://127.0.0.1:" + np + "/api/...");
-        System.out.println("READY servlet=" + sp + " netty=" + np);
-        System.out.flush();
         if (serve) {
+            DemoPageServer page = new DemoPageServer(pagePort, sp, np);
+            int pp = page.start();
+            System.out.println("browser page on " + DemoPageServer.trustedOrigin(pp) + "/ (the app's origin, trusted) and http://127.0.0.1:"
+                + pp + "/ (another site, untrusted): open the first one first, it logs in");
+            System.out.println("READY servlet=" + sp + " netty=" + np + " page=" + pp);
+            System.out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                page.stop();
                 netty.stop();
                 tomcat.stop();
             }));
             Thread.currentThread().join();
             return;
         }
+        System.out.println("READY servlet=" + sp + " netty=" + np);
+        System.out.flush();
         try {
             List<String> rows = new ArrayList<>();
             drive("servlet", sp, rows);

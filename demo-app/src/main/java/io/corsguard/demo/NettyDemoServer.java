@@ -76,7 +76,7 @@ public final class NettyDemoServer {
                 res.headers().add(h[0], h[1]);
             }
             if (req.uri().contains("login=")) {
-                res.headers().add("Set-Cookie", "session=demo; Path=/; HttpOnly; SameSite=Lax");
+                res.headers().add("Set-Cookie", DemoEndpoints.LOGIN_COOKIE);
             }
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);

@@ -59,7 +59,7 @@ public final class TomcatDemoServer {
                 resp.addHeader(h[0], h[1]);
             }
             if (req.getParameter("login") != null) {
-                resp.addHeader("Set-Cookie", "session=demo; Path=/; HttpOnly; SameSite=Lax");
+                resp.addHeader("Set-Cookie", DemoEndpoints.LOGIN_COOKIE);
             }
             byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
             resp.setContentType("application/json");
