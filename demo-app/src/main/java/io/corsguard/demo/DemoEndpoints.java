@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
  */
 public final class DemoEndpoints {
 
-    /** The origin the demo's own code trusts where it checks at all (the CorsGuard allowlist agrees). */
+    /** The origin the demo's own code trusts where it checks at all (the CorsGuard allowlist agrees); see also {@link #addAppOrigin}. */
     public static final String APP_ORIGIN = "https://app.example.com";
 
     /** The session cookie's name and value. */
