@@ -150,7 +150,8 @@ public final class DemoServers {
                 default:
                     throw new IllegalArgumentException(app.toString());
             }
-            String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(90));
+            // generous: three Spring Boot JVMs starting at once on a loaded 2-core machine took over 90 s
+            String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(180));
             Matcher m = READY.matcher(line);
             m.find();
             r = new Running(jvm, Integer.parseInt(m.group(1)), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));

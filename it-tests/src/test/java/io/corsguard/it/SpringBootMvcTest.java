@@ -1,6 +1,7 @@
 package io.corsguard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corsguard.it.DemoServers.App;
 import io.corsguard.it.DemoServers.Setup;
@@ -120,6 +121,32 @@ class SpringBootMvcTest {
             assertEquals(reflected(T, true), x.corsLines(), setup.toString());
             assertEquals(List.of(), x.reportLines, setup.toString());
         }
+    }
+
+    /**
+     * The app's own logging (Boot's logback from the nested jar, its {@code logging.pattern.console})
+     * is untouched by the agent: the same lines in the same format as without the agent, on stdout,
+     * and no agent line among them (the agent's reports go to stderr through its shaded logback).
+     */
+    @Test
+    void theBootAppsOwnLoggingIsUntouched() throws Exception {
+        List<List<String>> appLines = new ArrayList<>();
+        for (Setup setup : List.of(Setup.NO_AGENT, Setup.CORRECT)) {
+            DemoServers.Running r = DemoServers.get(App.SPRING_BOOT, setup);
+            send(setup, setup == Setup.NO_AGENT ? 0 : 1, "GET", "/api/data", get(U));
+            String mine = "BOOTLOG INFO SpringCorsApp$Api - data for origin " + U;
+            r.jvm.awaitLine(mine::equals, java.time.Duration.ofSeconds(10));
+            String started = r.jvm.awaitLine(l -> l.startsWith("BOOTLOG INFO SpringCorsApp - Started SpringCorsApp in "),
+                java.time.Duration.ofSeconds(10));
+            String logback = r.jvm.awaitLine(l -> l.startsWith("logback from "), java.time.Duration.ofSeconds(10));
+            assertTrue(logback.contains("BOOT-INF/lib/logback-classic-1.5."), "Boot's own logback, from the nested jar: " + logback);
+            appLines.add(List.of(mine, started.replaceAll("[0-9.]+ seconds.*", ""), logback));
+            for (String l : r.jvm.stdout()) {
+                assertTrue(!HostileAppsTest.agentLine(l), setup + ": agent line in the app's log: " + l);
+            }
+            assertTrue(r.jvm.stderr().stream().noneMatch(l -> l.startsWith("BOOTLOG")), setup + ": " + r.jvm.describe());
+        }
+        assertEquals(appLines.get(0), appLines.get(1), "the app's lines with and without the agent");
     }
 
     @Test
