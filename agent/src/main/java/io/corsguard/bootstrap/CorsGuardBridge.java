@@ -14,7 +14,10 @@ public final class CorsGuardBridge {
 
     private static volatile CorsGuardHandler handler;
 
-    /** Times the bridge went from no handler to a handler; see {@link #activations()}. */
+    /** The agent is installed, whatever its mode ({@code off} included); false before attach and after detach. */
+    private static volatile boolean installed;
+
+    /** Times the bridge went from not tracking to tracking; see {@link #activations()}. */
     private static volatile int activations;
 
     private CorsGuardBridge() {
@@ -23,7 +26,7 @@ public final class CorsGuardBridge {
     /** Installs (or, with {@code null}, removes) the handler; {@code off} mode installs none. */
     public static void setHandler(CorsGuardHandler newHandler) {
         synchronized (CorsGuardBridge.class) {
-            if (handler == null && newHandler != null) {
+            if (!installed && handler == null && newHandler != null) {
                 activations++;
             }
             handler = newHandler;
@@ -31,13 +34,33 @@ public final class CorsGuardBridge {
     }
 
     /**
-     * Counts off-to-on transitions (attach, {@code off} to another mode). Per-connection request
-     * queues remember the count they were created under: while no handler is set the advice
+     * Marks the agent installed (premain, attach) or gone (detach). While installed but
+     * {@code off}, the advice judges nothing but still keeps per-connection bookkeeping (a request
+     * decoded, a response sent), so a keep-alive connection that lived through an {@code off}
+     * period is judged again, with its own requests' facts, once the mode changes back.
+     */
+    public static void setInstalled(boolean nowInstalled) {
+        synchronized (CorsGuardBridge.class) {
+            if (nowInstalled && !installed && handler == null) {
+                activations++;
+            }
+            installed = nowInstalled;
+        }
+    }
+
+    /**
+     * Counts transitions to {@link #tracking()} (attach, or a handler set in tests). Per-connection
+     * request queues remember the count they were created under: while not tracking, the advice
      * records nothing, so a queue from an earlier activation may have missed requests and must
      * not pair responses any more.
      */
     public static int activations() {
         return activations;
+    }
+
+    /** Whether the advice keeps per-connection bookkeeping: the agent is installed (even {@code off}) or a handler is set. */
+    public static boolean tracking() {
+        return installed || handler != null;
     }
 
     public static CorsGuardHandler handler() {

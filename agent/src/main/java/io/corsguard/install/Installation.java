@@ -190,6 +190,7 @@ final class Installation {
      * reporter closes. Counters and learned origins go with it; a later attach starts afresh.
      */
     synchronized void detach() {
+        CorsGuardBridge.setInstalled(false);
         CorsGuardBridge.setHandler(null);
         ServletBridge.reset();
         stopReloading();

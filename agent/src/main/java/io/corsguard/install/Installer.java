@@ -167,6 +167,7 @@ public final class Installer {
         }
         Engine engine = new Engine(config, reporter);
         CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
+        CorsGuardBridge.setInstalled(true);
 
         List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
             new TomcatInstrumentation(), new UndertowInstrumentation(), new Jetty12Instrumentation(), new ServletInstrumentation(), new NettyInstrumentation());

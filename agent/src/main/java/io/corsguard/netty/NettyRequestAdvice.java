@@ -35,7 +35,7 @@ public final class NettyRequestAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static int enter(@Advice.Argument(2) List<Object> out) {
-        return CorsGuardBridge.active() ? out.size() : -1;
+        return CorsGuardBridge.tracking() ? out.size() : -1;
     }
 
     // also on throwable: ByteToMessageDecoder still fires what is in out when decode throws
@@ -47,10 +47,21 @@ public final class NettyRequestAdvice {
             return;
         }
         int end = out.size();
+        boolean off = !CorsGuardBridge.active();
         RequestQueue queue = null;
         for (int i = start; i < end; i++) {
             Object msg = out.get(i);
             if (!(msg instanceof HttpRequest)) {
+                continue;
+            }
+            if (off) {
+                // off mode: nothing captured, but a connection that already has a queue keeps one
+                // slot per request, so its responses stay paired when the mode changes back
+                Object existing = ctx.channel().hasAttr(AttributeKey.valueOf("io.corsguard.requests"))
+                    ? ctx.channel().attr(AttributeKey.valueOf("io.corsguard.requests")).get() : null;
+                if (existing instanceof RequestQueue) {
+                    ((RequestQueue) existing).push(CapturedRequest.NO_ORIGIN);
+                }
                 continue;
             }
             if (queue == null) {

@@ -42,7 +42,7 @@ public final class NettyResponseAdvice {
     public static void enter(@Advice.Argument(0) ChannelHandlerContext ctx,
                              @Advice.Argument(1) Object msg) {
         // client encoders see HttpRequest, body parts are HttpContent / ByteBuf: all skipped here
-        if (!(msg instanceof HttpResponse) || !CorsGuardBridge.active()) {
+        if (!(msg instanceof HttpResponse) || !CorsGuardBridge.tracking()) {
             return;
         }
         HttpResponse response = (HttpResponse) msg;
@@ -62,8 +62,9 @@ public final class NettyResponseAdvice {
             if (!(queue instanceof RequestQueue)) {
                 return;
             }
+            // polled in off mode too, so the connection stays paired (see NettyRequestAdvice.keepSlots)
             CapturedRequest request = ((RequestQueue) queue).poll();
-            if (request == null || request.origin == null) {
+            if (request == null || request.origin == null || !CorsGuardBridge.active()) {
                 return;
             }
             headers = response.headers();

@@ -85,7 +85,7 @@ class RequestQueueTest {
     }
 
     @Test
-    void a_queue_from_before_an_off_period_is_stale() {
+    void a_queue_from_before_a_detach_is_stale() {
         CorsGuardBridge.setHandler(new NoopHandler());
         RequestQueue q = new RequestQueue();
         q.push(req(1));
@@ -93,6 +93,29 @@ class RequestQueueTest {
         CorsGuardBridge.setHandler(new NoopHandler());
         assertNull(q.poll());
         assertTrue(q.isBroken());
+    }
+
+    @Test
+    void an_off_period_of_an_installed_agent_keeps_queues_valid() {
+        CorsGuardBridge.setInstalled(true);
+        try {
+            CorsGuardBridge.setHandler(new NoopHandler());
+            RequestQueue q = new RequestQueue();
+            CapturedRequest r = req(1);
+            q.push(r);
+            CorsGuardBridge.setHandler(null);
+            CorsGuardBridge.setHandler(new NoopHandler());
+            assertSame(r, q.poll());
+            assertFalse(q.isBroken());
+            // a detach and a new attach: from then on the queue cannot be trusted
+            CorsGuardBridge.setInstalled(false);
+            CorsGuardBridge.setHandler(null);
+            CorsGuardBridge.setInstalled(true);
+            assertNull(q.poll());
+            assertTrue(q.isBroken());
+        } finally {
+            CorsGuardBridge.setInstalled(false);
+        }
     }
 
     @Test

@@ -439,12 +439,40 @@ class NettyInstrumentationTest {
     }
 
     @Test
-    void a_connection_that_lived_through_an_off_period_is_no_longer_judged() throws Exception {
+    void a_connection_that_lived_through_an_off_period_is_judged_again_with_its_own_requests() throws Exception {
+        judge.script = NettyInstrumentationTest::echoOrigin;
+        CorsGuardBridge.setInstalled(true);
+        try (RawClient c = new RawClient(server.port())) {
+            c.send(request("GET", "/cors", "Origin: https://before.example"));
+            assertEquals(List.of("https://before.example"), c.read().values("Access-Control-Allow-Origin"));
+            CorsGuardBridge.setHandler(null); // mode=off: nothing judged, slots still kept
+            c.send(request("GET", "/cors", "Origin: https://during.example"));
+            assertEquals(List.of("*"), c.read().values("Access-Control-Allow-Origin"));
+            // pipelined across the switch back: a request read while off, answered after it
+            int read = server.requestsRead.get();
+            c.send(request("GET", "/hold?n=2", "Origin: https://during2.example"));
+            while (server.requestsRead.get() == read) {
+                Thread.onSpinWait();
+            }
+            CorsGuardBridge.setHandler(judge);
+            c.send(request("GET", "/hold?n=2", "Origin: https://after.example"));
+            assertEquals(List.of("*"), c.read().values("Access-Control-Allow-Origin"));
+            assertEquals(List.of("https://after.example"), c.read().values("Access-Control-Allow-Origin"));
+        } finally {
+            CorsGuardBridge.setInstalled(false);
+            CorsGuardBridge.setHandler(judge);
+        }
+        assertEquals(2, judge.calls.size());
+        assertEquals("https://after.example", judge.calls.get(1).request().origin);
+    }
+
+    @Test
+    void a_connection_that_lived_through_a_detach_is_no_longer_judged() throws Exception {
         judge.script = NettyInstrumentationTest::echoOrigin;
         try (RawClient c = new RawClient(server.port())) {
             c.send(request("GET", "/cors", "Origin: https://before.example"));
             assertEquals(List.of("https://before.example"), c.read().values("Access-Control-Allow-Origin"));
-            CorsGuardBridge.setHandler(null);
+            CorsGuardBridge.setHandler(null); // not installed and no handler: detached
             c.send(request("GET", "/thread", "Origin: https://during.example"));
             CorsGuardBridge.setHandler(judge);
             // its request went unrecorded: better unjudged than judged with another's facts

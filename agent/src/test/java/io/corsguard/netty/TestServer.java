@@ -59,6 +59,8 @@ final class TestServer implements AutoCloseable {
     final List<Throwable> appExceptions = new CopyOnWriteArrayList<>();
     /** Queue size and overflow seen by {@code /hold} when its last request arrived. */
     final List<String> queueSnapshots = new CopyOnWriteArrayList<>();
+    /** Requests the app has read (decoded, so the decoder advice has run for them). */
+    final java.util.concurrent.atomic.AtomicInteger requestsRead = new java.util.concurrent.atomic.AtomicInteger();
     private final EventLoopGroup group = new NioEventLoopGroup(2);
     private final ScheduledExecutorService appThread = Executors.newSingleThreadScheduledExecutor();
     private final Channel server;
@@ -124,6 +126,7 @@ final class TestServer implements AutoCloseable {
             try {
                 if (msg instanceof HttpRequest request) {
                     current = request;
+                    requestsRead.incrementAndGet();
                     if (HttpUtil.is100ContinueExpected(request)) {
                         FullHttpResponse cont = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                             HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
