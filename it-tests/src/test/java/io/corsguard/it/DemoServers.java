@@ -54,7 +54,9 @@ public final class DemoServers {
         /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
         UNDERTOW,
         /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
-        JETTY94
+        JETTY94,
+        /** fixtures.FuzzEchoServers: Tomcat 9 and Netty 4.1 answering with the lines each request asks for (wire fuzzing). */
+        FUZZ_ECHO
     }
 
     /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
@@ -146,6 +148,9 @@ public final class DemoServers {
                     break;
                 case JETTY94:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAVAX_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
+                    break;
+                case FUZZ_ECHO:
+                    jvm = ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.FuzzEchoServers");
                     break;
                 default:
                     throw new IllegalArgumentException(app.toString());
