@@ -27,7 +27,12 @@ public final class DemoServers {
         CORRECT_GENERIC("mode=correct;grant-credentials=true;exposed-headers=X-Request-Id;test.commit-hook=false"),
         MONITOR_GENERIC("mode=monitor;grant-credentials=true;exposed-headers=X-Request-Id;test.commit-hook=false"),
         FAULT_PASS("mode=correct;test.fault=throw;on-error=pass"),
-        FAULT_STRIP("mode=correct;test.fault=throw;on-error=strip");
+        FAULT_STRIP("mode=correct;test.fault=throw;on-error=strip"),
+        /** the judge runs out of memory on every response (an OutOfMemoryError thrown where it allocates). */
+        FAULT_OOM_PASS("mode=correct;test.fault=oom;on-error=pass"),
+        FAULT_OOM_STRIP("mode=correct;test.fault=oom;on-error=strip"),
+        /** the judge takes 50 ms per response, then decides as CORRECT does. */
+        FAULT_SLOW("mode=correct;test.fault=slow;on-error=strip;grant-credentials=true;exposed-headers=X-Request-Id");
 
         final String agentArgs;
 
