@@ -119,13 +119,14 @@ class CorsFuzzTest {
         }
         System.out.println("[fuzz] " + cases + " cases from seed 0x" + Long.toHexString(base) + ", shapes " + shapes
             + ", rules fired " + seen.size() + "/" + Rule.values().length + ", failures 0");
-        // the generator must reach the interesting shapes, or the invariants prove nothing
-        int scale = Math.max(1, cases / 1000);
-        assertTrue(shapes.getOrDefault(Shape.UNTRUSTED_CREDENTIALED, 0) > 150 * scale, shapes.toString());
-        assertTrue(shapes.getOrDefault(Shape.TRUSTED_KEPT, 0) > 20 * scale, shapes.toString());
-        assertTrue(shapes.getOrDefault(Shape.TRUSTED_STRIPPED, 0) > 3 * scale, shapes.toString());
-        assertTrue(shapes.getOrDefault(Shape.GRANTED, 0) > scale, shapes.toString());
         if (cases >= CI_CASES) {
+            // the generator must reach the interesting shapes, or the invariants prove nothing (a
+            // replay of a single case skips this)
+            int scale = cases / 1000;
+            assertTrue(shapes.getOrDefault(Shape.UNTRUSTED_CREDENTIALED, 0) > 150 * scale, shapes.toString());
+            assertTrue(shapes.getOrDefault(Shape.TRUSTED_KEPT, 0) > 20 * scale, shapes.toString());
+            assertTrue(shapes.getOrDefault(Shape.TRUSTED_STRIPPED, 0) > 3 * scale, shapes.toString());
+            assertTrue(shapes.getOrDefault(Shape.GRANTED, 0) > scale, shapes.toString());
             assertEquals(EnumSet.allOf(Rule.class), seen);
         }
         assertTrue(Files.size(reports) > 0, "violations were reported");
