@@ -434,12 +434,37 @@ public final class ConfigLoader {
             r = decoder.flush(out);
         }
         if (r.isError()) {
-            errors.add(new ConfigError(file, lineNo, null, null, null,
-                    "expected UTF-8 text: malformed byte sequence at byte " + (in.position() - start + 1) + " of the line"));
+            int bad = in.position() - start;
+            // name the key when the bytes before the separator are plain ASCII: which setting is
+            // broken matters more than where the byte sits
+            String keyAsWritten = asciiKey(bytes, start, start + bad);
+            String key = keyAsWritten != null && keyAsWritten.startsWith(Key.PREFIX)
+                    && Key.byName(keyAsWritten.substring(Key.PREFIX.length())) != null
+                    ? keyAsWritten.substring(Key.PREFIX.length()) : null;
+            errors.add(new ConfigError(file, lineNo, key, keyAsWritten, null,
+                    "expected UTF-8 text: malformed byte sequence at byte " + (bad + 1) + " of the line"));
             return null;
         }
         out.flip();
         return out.toString();
+    }
+
+    /**
+     * The key of a line whose bytes from {@code start} are ASCII up to a {@code =} or {@code :}
+     * before {@code end}; null for a comment, a line without one, or a non-ASCII key.
+     */
+    private static String asciiKey(byte[] bytes, int start, int end) {
+        for (int j = start; j < end; j++) {
+            int b = bytes[j] & 0xff;
+            if (b == '=' || b == ':') {
+                String key = trim(new String(bytes, start, j - start, StandardCharsets.US_ASCII));
+                return key.isEmpty() || key.charAt(0) == '#' || key.charAt(0) == '!' ? null : key;
+            }
+            if ((b < 0x20 && b != '\t' && b != '\f') || b > 0x7e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static void fileLine(String file, int line, String text, Map<Key, Setting> seen, List<Setting> out,

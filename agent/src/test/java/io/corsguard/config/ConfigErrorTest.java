@@ -268,7 +268,7 @@ class ConfigErrorTest {
         Files.write(f, concat(good1, bad, bad2, good2));
         assertErrors(TestSupport.file(f),
                 f + ":2: expected UTF-8 text: malformed byte sequence at byte 6 of the line",
-                f + ":3: expected UTF-8 text: malformed byte sequence at byte 15 of the line",
+                f + ":3: corsguard.jmx: expected UTF-8 text: malformed byte sequence at byte 15 of the line",
                 f + ":4: corsguard.log.level = 'loud': expected one of trace, debug, info, warn, error");
     }
 
@@ -276,7 +276,8 @@ class ConfigErrorTest {
     void latin1_file_is_refused_not_misread() throws IOException {
         Path f = dir.resolve("latin1.properties");
         Files.write(f, "corsguard.allowed-origins=https://b\u00fccher.example\n".getBytes("ISO-8859-1"));
-        assertErrors(TestSupport.file(f), f + ":1: expected UTF-8 text: malformed byte sequence at byte 36 of the line");
+        assertErrors(TestSupport.file(f), f + ":1: corsguard.allowed-origins: expected UTF-8 text: malformed byte sequence"
+                + " at byte 36 of the line");
     }
 
     private static byte[] concat(byte[]... parts) {

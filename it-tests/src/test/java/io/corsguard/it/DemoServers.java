@@ -27,7 +27,12 @@ public final class DemoServers {
         CORRECT_GENERIC("mode=correct;grant-credentials=true;exposed-headers=X-Request-Id;test.commit-hook=false"),
         MONITOR_GENERIC("mode=monitor;grant-credentials=true;exposed-headers=X-Request-Id;test.commit-hook=false"),
         FAULT_PASS("mode=correct;test.fault=throw;on-error=pass"),
-        FAULT_STRIP("mode=correct;test.fault=throw;on-error=strip");
+        FAULT_STRIP("mode=correct;test.fault=throw;on-error=strip"),
+        /** the judge runs out of memory on every response (an OutOfMemoryError thrown where it allocates). */
+        FAULT_OOM_PASS("mode=correct;test.fault=oom;on-error=pass"),
+        FAULT_OOM_STRIP("mode=correct;test.fault=oom;on-error=strip"),
+        /** the judge takes 50 ms per response, then decides as CORRECT does. */
+        FAULT_SLOW("mode=correct;test.fault=slow;on-error=strip;grant-credentials=true;exposed-headers=X-Request-Id");
 
         final String agentArgs;
 
@@ -54,7 +59,9 @@ public final class DemoServers {
         /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
         UNDERTOW,
         /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
-        JETTY94
+        JETTY94,
+        /** fixtures.FuzzEchoServers: Tomcat 9 and Netty 4.1 answering with the lines each request asks for (wire fuzzing). */
+        FUZZ_ECHO
     }
 
     /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
@@ -146,6 +153,9 @@ public final class DemoServers {
                     break;
                 case JETTY94:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAVAX_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
+                    break;
+                case FUZZ_ECHO:
+                    jvm = ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.FuzzEchoServers");
                     break;
                 default:
                     throw new IllegalArgumentException(app.toString());
