@@ -54,7 +54,9 @@ public final class DemoServers {
         /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
         UNDERTOW,
         /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
-        JETTY94
+        JETTY94,
+        /** fixtures.TomcatCorsFilterServer on the demo jar's Tomcat 11 (jakarta): Tomcat's CorsFilter at /cf. */
+        TOMCAT11_CORS_FILTER
     }
 
     /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
@@ -146,6 +148,11 @@ public final class DemoServers {
                     break;
                 case JETTY94:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAVAX_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
+                    break;
+                case TOMCAT11_CORS_FILTER:
+                    // the demo jar's Tomcat 11, and the fixture from the test classes (it uses no servlet API type)
+                    jvm = ChildJvm.start(jvmArgs, ChildJvm.DEMO_JAR + java.io.File.pathSeparator + ChildJvm.IT_DIR.resolve("test-classes"),
+                        "io.corsguard.it.fixtures.TomcatCorsFilterServer");
                     break;
                 default:
                     throw new IllegalArgumentException(app.toString());
