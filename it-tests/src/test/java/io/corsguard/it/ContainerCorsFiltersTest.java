@@ -10,8 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.corsguard.it.DemoServers.App;
 import io.corsguard.it.DemoServers.Setup;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -121,11 +128,44 @@ class ContainerCorsFiltersTest {
         return out.stream();
     }
 
+    private static final Map<List<Object>, Exchange> SENT = new ConcurrentHashMap<>();
+
+    /** Every case in both modes before the tests assert, three JVMs at a time (requests to one JVM in sequence). */
+    @BeforeAll
+    static void sendEveryCase() throws Exception {
+        Map<List<Object>, List<Case>> byServer = new LinkedHashMap<>();
+        for (Case c : cases()) {
+            for (Setup setup : List.of(Setup.MONITOR, Setup.CORRECT)) {
+                byServer.computeIfAbsent(List.of(c.app(), setup), k -> new ArrayList<>()).add(c);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (Map.Entry<List<Object>, List<Case>> e : byServer.entrySet()) {
+                App app = (App) e.getKey().get(0);
+                Setup setup = (Setup) e.getKey().get(1);
+                done.add(pool.submit(() -> {
+                    DemoServers.Running server = DemoServers.get(app, setup);
+                    for (Case c : e.getValue()) {
+                        SENT.put(List.of(setup, c), Exchange.send(server, "servlet", c.rules().size(), c.method(), c.path(), c.headers()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("casesAndModes")
-    void theFiltersLinesAreReportedAndCorrected(Setup setup, Case c) throws Exception {
+    void theFiltersLinesAreReportedAndCorrected(Setup setup, Case c) {
         boolean monitor = setup == Setup.MONITOR;
-        Exchange x = Exchange.send(DemoServers.get(c.app(), setup), "servlet", c.rules().size(), c.method(), c.path(), c.headers());
+        Exchange x = SENT.get(List.of(setup, c));
         assertEquals(c.status(), x.head.status(), x.head.lines.toString());
         assertEquals(methodsSorted(normalised(monitor ? c.asWritten() : c.corrected())), methodsSorted(normalised(x.corsLines())),
             "raw: " + x.corsLines());
