@@ -147,15 +147,18 @@ class ContainerCorsFiltersTest {
                 Setup setup = (Setup) e.getKey().get(1);
                 done.add(pool.submit(() -> {
                     DemoServers.Running server = DemoServers.get(app, setup);
+                    if (app == App.TOMCAT11_CORS_FILTER) {
+                        DemoServers.warmUp(server, true, "/cf/data.txt", "null");
+                    } else {
+                        DemoServers.warmUp(server, true, "/api/reflect", U);
+                    }
                     for (Case c : e.getValue()) {
                         SENT.put(List.of(setup, c), Exchange.send(server, "servlet", c.rules().size(), c.method(), c.path(), c.headers()));
                     }
                     return null;
                 }));
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            DemoServers.awaitAll(done);
         } finally {
             pool.shutdownNow();
         }

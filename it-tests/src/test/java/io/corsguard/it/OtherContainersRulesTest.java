@@ -75,9 +75,7 @@ class OtherContainersRulesTest {
                     return null;
                 }));
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            DemoServers.awaitAll(done);
         } finally {
             pool.shutdownNow();
         }

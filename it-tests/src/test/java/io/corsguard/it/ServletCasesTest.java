@@ -115,6 +115,7 @@ class ServletCasesTest {
             for (Target t : all) {
                 done.add(pool.submit(() -> {
                     Running server = DemoServers.get(t.app(), t.setup());
+                    DemoServers.warmUp(server, t.setup() != Setup.NO_AGENT, "/case/wrapped", U);
                     for (Case c : cases()) {
                         try {
                             SENT.put(List.of(t, c), Exchange.send(server, "servlet", t.setup() == Setup.NO_AGENT ? 0 : rules(t, c).size(),
@@ -126,9 +127,7 @@ class ServletCasesTest {
                     return null;
                 }));
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            DemoServers.awaitAll(done);
         } finally {
             pool.shutdownNow();
         }
