@@ -65,7 +65,10 @@ public final class Jetty12CommitHookAdvice {
                     n++;
                 }
             }
-            ops = CorsGuardBridge.decide("servlet", facts, response.getStatus(), lines, n);
+            // 0 = never set: lockedPrepareResponse itself turns it into 200, after this advice
+            // (a CrossOriginHandler preflight would otherwise be judged not ok, CG012)
+            int status = response.getStatus();
+            ops = CorsGuardBridge.decide("servlet", facts, status == 0 ? 200 : status, lines, n);
         } catch (Throwable failure) {
             ops = CorsGuardBridge.adviceFailed("jetty12-commit-hook", failure);
         }

@@ -83,7 +83,8 @@ final class FakeHandler implements CorsGuardHandler {
 
     @Override
     public boolean enabled(String feature) {
-        return "tomcat-commit-hook".equals(feature) && commitHook;
+        return ("tomcat-commit-hook".equals(feature) || "jetty12-commit-hook".equals(feature)
+            || "undertow-commit-hook".equals(feature)) && commitHook;
     }
 
     Call lastCall() {

@@ -11,7 +11,8 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Weaves both servlet instrumentations into the running JVM as the agent does on attach
+ * Weaves the servlet instrumentations (the Tomcat, Jetty 12 and Undertow commit hooks and the
+ * generic layer) into the running JVM as the agent does on attach
  * (retransformation, no class format changes), recording what was transformed and any error.
  */
 final class Weaver {
@@ -52,6 +53,8 @@ final class Weaver {
                 }
             });
         builder = new TomcatInstrumentation().extend(builder, adviceLoader);
+        builder = new Jetty12Instrumentation().extend(builder, adviceLoader);
+        builder = new UndertowInstrumentation().extend(builder, adviceLoader);
         builder = new ServletInstrumentation().extend(builder, adviceLoader);
         transformer = builder.installOn(instrumentation);
         return this;

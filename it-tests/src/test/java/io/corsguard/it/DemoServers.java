@@ -61,7 +61,9 @@ public final class DemoServers {
         /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
         JETTY94,
         /** fixtures.FuzzEchoServers: Tomcat 9 and Netty 4.1 answering with the lines each request asks for (wire fuzzing). */
-        FUZZ_ECHO
+        FUZZ_ECHO,
+        /** fixtures.TomcatCorsFilterServer on the demo jar's Tomcat 11 (jakarta): Tomcat's CorsFilter at /cf. */
+        TOMCAT11_CORS_FILTER
     }
 
     /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
@@ -157,10 +159,15 @@ public final class DemoServers {
                 case FUZZ_ECHO:
                     jvm = ChildJvm.start(jvmArgs, ChildJvm.testClasspath(), "io.corsguard.it.fixtures.FuzzEchoServers");
                     break;
+                case TOMCAT11_CORS_FILTER:
+                    // the demo jar's Tomcat 11, and the fixture from the test classes (it uses no servlet API type)
+                    jvm = ChildJvm.start(jvmArgs, ChildJvm.DEMO_JAR + java.io.File.pathSeparator + ChildJvm.IT_DIR.resolve("test-classes"),
+                        "io.corsguard.it.fixtures.TomcatCorsFilterServer");
+                    break;
                 default:
                     throw new IllegalArgumentException(app.toString());
             }
-            // generous: three Spring Boot JVMs starting at once on a loaded 2-core machine took over 90 s
+            // generous: with other builds on a 2-core machine a container start took over 90 s
             String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(180));
             Matcher m = READY.matcher(line);
             m.find();
@@ -169,6 +176,48 @@ public final class DemoServers {
             return r;
         } catch (Exception e) {
             throw new AssertionError("cannot start " + app + " for " + setup, e);
+        }
+    }
+
+    /**
+     * One judged request before the measured ones: a fresh agent JVM's first report loads the
+     * report machinery, which on a loaded 2-core machine has outlasted the client's 10 s read
+     * timeout. Retried once; its report line ({@code reports}: the request causes one) is waited
+     * for, so it cannot count for the next request.
+     */
+    public static void warmUp(Running r, boolean reports, String path, String origin) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Exchange.send(r, "servlet", reports ? 1 : 0, "GET", path,
+                    "Origin: " + origin, "Cookie: session=demo");
+                return;
+            } catch (java.io.IOException e) {
+                if (attempt > 0) {
+                    throw e;
+                }
+                ChildJvm.sleep(5_000);
+            }
+        }
+    }
+
+    /**
+     * Waits for every one of the futures before failing with the first failure: a task still
+     * sending to a shared JVM after its class failed would put report lines into the next class's
+     * exchanges with that JVM.
+     */
+    public static void awaitAll(List<? extends java.util.concurrent.Future<?>> futures) throws Exception {
+        Exception first = null;
+        for (java.util.concurrent.Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

@@ -23,14 +23,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * CorsRulesTest's table on servlet containers other than Tomcat, each started from a class path
  * of its own (it-tests/*-app submodules) with {@code -javaagent}: one child JVM per container and
- * mode (no agent, monitor, correct). Undertow and Jetty 12 are judged by their commit hooks;
- * Jetty 9.4 has none, so the generic servlet layer judges it.
+ * mode (no agent, monitor, correct). Undertow and Jetty 12 are judged by their commit hooks, and
+ * once more by the generic servlet layer alone (hook switched off); Jetty 9.4 has none, so the
+ * generic servlet layer judges it.
  */
 @ExtendWith(DemoServers.Lifecycle.class)
 class OtherContainersRulesTest {
 
     static final List<App> APPS = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94);
     static final List<Setup> SETUPS = List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT);
+    /** The containers with a commit hook, run again with it switched off: the generic layer judges them. */
+    static final List<App> HOOKED = List.of(App.JETTY12, App.UNDERTOW);
+    static final List<Setup> GENERIC = List.of(Setup.MONITOR_GENERIC, Setup.CORRECT_GENERIC);
     private static final Map<List<Object>, Exchange> SENT = new ConcurrentHashMap<>();
 
     /**
@@ -44,25 +48,34 @@ class OtherContainersRulesTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<?>> done = new ArrayList<>();
+            List<List<Object>> runs = new ArrayList<>();
             for (App app : APPS) {
                 for (Setup setup : SETUPS) {
-                    done.add(pool.submit(() -> {
-                        DemoServers.Running server = DemoServers.get(app, setup);
-                        for (Case c : CorsRulesTest.cases()) {
-                            try {
-                                SENT.put(List.of(app, setup, c), Exchange.send(server, "servlet", setup == Setup.NO_AGENT ? 0 : c.rules().size(),
-                                    c.method(), "/api/" + c.endpoint(), c.headers()));
-                            } catch (Exception e) {
-                                throw new AssertionError(app + " " + setup + ": " + c + "\n" + server.jvm.describe(), e);
-                            }
-                        }
-                        return null;
-                    }));
+                    runs.add(List.of(app, setup));
                 }
             }
-            for (Future<?> f : done) {
-                f.get();
+            for (App app : HOOKED) {
+                for (Setup setup : GENERIC) {
+                    runs.add(List.of(app, setup));
+                }
             }
+            for (List<Object> run : runs) {
+                App app = (App) run.get(0);
+                Setup setup = (Setup) run.get(1);
+                done.add(pool.submit(() -> {
+                    DemoServers.Running server = DemoServers.get(app, setup);
+                    for (Case c : CorsRulesTest.cases()) {
+                        try {
+                            SENT.put(List.of(app, setup, c), Exchange.send(server, "servlet", setup == Setup.NO_AGENT ? 0 : c.rules().size(),
+                                c.method(), "/api/" + c.endpoint(), c.headers()));
+                        } catch (Exception e) {
+                            throw new AssertionError(app + " " + setup + ": " + c + "\n" + server.jvm.describe(), e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            DemoServers.awaitAll(done);
         } finally {
             pool.shutdownNow();
         }
@@ -75,6 +88,16 @@ class OtherContainersRulesTest {
     static Stream<Arguments> containersAndCases() {
         List<Arguments> out = new ArrayList<>();
         for (App app : APPS) {
+            for (Case c : CorsRulesTest.cases()) {
+                out.add(Arguments.of(app, c));
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> hookedContainersAndCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (App app : HOOKED) {
             for (Case c : CorsRulesTest.cases()) {
                 out.add(Arguments.of(app, c));
             }
@@ -109,6 +132,36 @@ class OtherContainersRulesTest {
     @MethodSource("containersAndCases")
     void correctModeSendsTheCorrectedLines(App app, Case c) throws Exception {
         Exchange x = sent(app, Setup.CORRECT, c);
+        assertEquals(status(c), x.head.status(), "status");
+        assertEquals(CorsRulesTest.normalised(c.corrected()), CorsRulesTest.normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
+        assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
+    }
+
+    /**
+     * The generic servlet layer alone on Jetty 12 and Undertow (commit hook off,
+     * {@code test.commit-hook=false}): the same bytes as without the agent, every violation reported.
+     */
+    @ParameterizedTest(name = "{0} generic layer, monitor: {1}")
+    @MethodSource("hookedContainersAndCases")
+    void genericLayerInMonitorModeSendsTheSameBytes(App app, Case c) throws Exception {
+        Exchange m = sent(app, Setup.MONITOR_GENERIC, c);
+        assertEquals(status(c), m.head.status(), "status");
+        assertEquals(sent(app, Setup.NO_AGENT, c).corsLines(), m.corsLines(), "monitor mode must not change a byte");
+        assertEquals(c.rules(), m.rulesAndActions(), "report lines: " + m.reportLines);
+        for (String line : m.reportLines) {
+            Json.assertReportLine(line, "monitor", "servlet", c.method(), "/api/" + c.endpoint(), c.origin());
+        }
+    }
+
+    /**
+     * The generic layer alone corrects every case in full on Jetty 12 and Undertow: both are
+     * Servlet 6 containers, where {@code setHeader(name, null)} removes a line already written
+     * (README-generic-layer.md, limits 1 and 9, do not apply).
+     */
+    @ParameterizedTest(name = "{0} generic layer, correct: {1}")
+    @MethodSource("hookedContainersAndCases")
+    void genericLayerCorrectsEveryCase(App app, Case c) throws Exception {
+        Exchange x = sent(app, Setup.CORRECT_GENERIC, c);
         assertEquals(status(c), x.head.status(), "status");
         assertEquals(CorsRulesTest.normalised(c.corrected()), CorsRulesTest.normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);

@@ -1,5 +1,7 @@
 package io.corsguard.it.containers;
 
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -11,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.Set;
 
 /** The demo API on Jetty 12 (ee10, jakarta.servlet 6) with a plain servlet; prints the READY line it-tests waits for. */
@@ -26,6 +29,11 @@ public final class Jetty12DemoServer {
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler("/");
         ctx.addServlet(JakartaDemoServlet.class, "/*");
+        ctx.addServlet(JakartaCaseServlets.Cases.class, "/case/*").setAsyncSupported(true);
+        ctx.addFilter(JakartaCaseServlets.WrappingFilter.class, "/case/wrapped", EnumSet.of(DispatcherType.REQUEST));
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.addErrorPage(JakartaCaseServlets.CaseFailure.class, JakartaCaseServlets.ERROR_PAGE);
+        ctx.setErrorHandler(errors);
         // /xo: a badly configured CrossOriginHandler (every origin, with credentials) in front of a
         // servlet that writes no CORS header: its lines are written below the servlet API.
         CrossOriginHandler cors = new CrossOriginHandler();

@@ -8,6 +8,7 @@ import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
 import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.util.HttpString;
+import jakarta.servlet.DispatcherType;
 import java.net.InetSocketAddress;
 
 /** The demo API on Undertow 2.3 servlet (jakarta.servlet 6) with a plain servlet; prints the READY line it-tests waits for. */
@@ -18,7 +19,11 @@ public final class UndertowDemoServer {
     public static void main(String[] args) throws Exception {
         DeploymentInfo info = Servlets.deployment().setClassLoader(UndertowDemoServer.class.getClassLoader())
             .setContextPath("/").setDeploymentName("demo")
-            .addServlet(Servlets.servlet("demo", JakartaDemoServlet.class).addMapping("/*"));
+            .addServlet(Servlets.servlet("demo", JakartaDemoServlet.class).addMapping("/*"))
+            .addServlet(Servlets.servlet("cases", JakartaCaseServlets.Cases.class).addMapping("/case/*").setAsyncSupported(true))
+            .addFilter(Servlets.filter("wrapping", JakartaCaseServlets.WrappingFilter.class).setAsyncSupported(true))
+            .addFilterUrlMapping("wrapping", "/case/wrapped", DispatcherType.REQUEST)
+            .addErrorPage(Servlets.errorPage(JakartaCaseServlets.ERROR_PAGE, JakartaCaseServlets.CaseFailure.class));
         DeploymentManager manager = Servlets.defaultContainer().addDeployment(info);
         manager.deploy();
         Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1")
