@@ -25,7 +25,7 @@
 # Environment knobs: ROUNDS (3) DURATION (10, seconds) THREADS (2) CONNS (32) WARMUP (1, seconds
 # per server and request kind) STARTUP_RUNS (10) CONFIGS ("none off monitor correct otel")
 # SKIP_LOAD=1 / SKIP_STARTUP=1 OUT (agent/src/jmh/results/<utc timestamp>)
-# SKIP_ATTACH=1 / SKIP_MEMORY=1, ATTACH_RUNS (5), MEMORY_CONFIGS ("none correct"), WARMUP_MEM (5),
+# READY_TIMEOUT (60 s: how long a server may take to answer). SKIP_ATTACH=1 / SKIP_MEMORY=1, ATTACH_RUNS (5), MEMORY_CONFIGS ("none correct"), WARMUP_MEM (5),
 # MEMORY_REQUESTS (1000000 per server); see the attach and memory sections below.
 # BASE_AGENT: a second agent jar (e.g. built from an earlier commit); configurations base-off,
 # base-monitor, base-correct run it, so before/after start in the same alternation.
@@ -89,7 +89,7 @@ trap stop_app EXIT
 ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1/api/correct")" = 200 ]; }
 
 wait_ready() { # -> 0 when both servers answer 200 within 60 s
-    local deadline=$((SECONDS + 60)) s=0 n=0
+    local deadline=$((SECONDS + ${READY_TIMEOUT:-60})) s=0 n=0
     while [ $SECONDS -lt $deadline ]; do
         [ $s = 1 ] || { ok "$SP" && s=1; } || true
         [ $n = 1 ] || { ok "$NP" && n=1; } || true
