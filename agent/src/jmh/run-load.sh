@@ -25,6 +25,10 @@
 # Environment knobs: ROUNDS (3) DURATION (10, seconds) THREADS (2) CONNS (32) WARMUP (1, seconds
 # per server and request kind) STARTUP_RUNS (10) CONFIGS ("none off monitor correct otel")
 # SKIP_LOAD=1 / SKIP_STARTUP=1 OUT (agent/src/jmh/results/<utc timestamp>)
+# READY_TIMEOUT (60 s: how long a server may take to answer). SKIP_ATTACH=1 / SKIP_MEMORY=1, ATTACH_RUNS (5), MEMORY_CONFIGS ("none correct"), WARMUP_MEM (5),
+# MEMORY_REQUESTS (1000000 per server); see the attach and memory sections below.
+# BASE_AGENT: a second agent jar (e.g. built from an earlier commit); configurations base-off,
+# base-monitor, base-correct run it, so before/after start in the same alternation.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -55,6 +59,10 @@ jvm_args() {
     case "$1" in
         none) ;;
         off|monitor|correct) echo "-javaagent:$AGENT=config=$ROOT/demo-app/corsguard.properties;mode=$1" ;;
+        base-off|base-monitor|base-correct)
+            # another build of the agent (BASE_AGENT), for before/after comparisons in one run
+            [ -f "${BASE_AGENT:-}" ] || { echo "BASE_AGENT not set or missing: ${BASE_AGENT:-}" >&2; exit 1; }
+            echo "-javaagent:$BASE_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${1#base-}" ;;
         otel)
             [ -f "$OTEL_JAR" ] || { echo "OpenTelemetry agent jar not found: $OTEL_JAR" >&2; exit 1; }
             echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.service.name=demo" ;;
@@ -81,7 +89,7 @@ trap stop_app EXIT
 ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1/api/correct")" = 200 ]; }
 
 wait_ready() { # -> 0 when both servers answer 200 within 60 s
-    local deadline=$((SECONDS + 60)) s=0 n=0
+    local deadline=$((SECONDS + ${READY_TIMEOUT:-60})) s=0 n=0
     while [ $SECONDS -lt $deadline ]; do
         [ $s = 1 ] || { ok "$SP" && s=1; } || true
         [ $n = 1 ] || { ok "$NP" && n=1; } || true
@@ -158,7 +166,7 @@ if [ "${SKIP_LOAD:-0}" != 1 ]; then
 fi
 
 if [ "${SKIP_STARTUP:-0}" != 1 ]; then
-    printf 'run\tconfig\tms_to_first_200_both\tloadavg1\n' > "$OUT/startup.tsv"
+    printf 'run\tconfig\tms_to_first_200_both\tcpu_ms_at_ready\tloadavg1\n' > "$OUT/startup.tsv"
     n=${#CONFIGS[@]}
     for ((r = 1; r <= STARTUP_RUNS; r++)); do
         for ((i = 0; i < n; i++)); do
@@ -167,9 +175,106 @@ if [ "${SKIP_STARTUP:-0}" != 1 ]; then
             start_app "$cfg" "$OUT/startup-$cfg.log"
             wait_ready || { echo "start-up run $r $cfg: server did not start" >&2; exit 1; }
             t1=$(date +%s%N)
+            # CPU time the JVM used until then (all threads): steadier than wall time when other
+            # processes compete for the two cores
+            cpu_ms=$(( $(cpu_ticks "$PID") * 1000 / CLK_TCK ))
             stop_app
-            printf '%s\t%s\t%s\t%s\n' "$r" "$cfg" "$(((t1 - t0) / 1000000))" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/startup.tsv"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$cfg" "$(((t1 - t0) / 1000000))" "$cpu_ms" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/startup.tsv"
         done
+    done
+fi
+# Dynamic attach: the demo app starts without an agent and serves requests of every kind; then
+# the clock starts just before `java -jar corsguard-agent.jar attach <pid> config=...;mode=correct`
+# and stops at the first response of each server to the violating request (untrusted Origin
+# reflected with ACAC: true) that comes back without Access-Control-Allow-Credentials, i.e.
+# corrected. Polled back to back (curl), so the figure includes one request's round trip.
+has_acac() { # port -> 0 when the origin-reflect response carries ACAC
+    curl -s -D - -o /dev/null --max-time 2 -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" \
+        "http://127.0.0.1:$1/api/reflect" | tr -d '\r' | grep -qi '^access-control-allow-credentials: true'
+}
+
+if [ "${SKIP_ATTACH:-0}" != 1 ]; then
+    printf 'run\tcli_ms\tservlet_ms_to_first_corrected\tnetty_ms_to_first_corrected\tcli_output\tloadavg1\n' > "$OUT/attach.tsv"
+    for ((r = 1; r <= ${ATTACH_RUNS:-5}; r++)); do
+        start_app none "$OUT/attach-server-$r.log"
+        wait_ready || { echo "attach run $r: server did not start" >&2; exit 1; }
+        for sv in "${SERVERS[@]}"; do
+            for kind in "${KINDS[@]}"; do
+                run_wrk "${sv#*:}" "$kind" 1 >/dev/null
+            done
+            has_acac "${sv#*:}" || { echo "attach run $r: ${sv%%:*} corrected before the attach?" >&2; exit 1; }
+        done
+        t0=$(date +%s%N)
+        java -jar "$AGENT" attach "$PID" "config=$ROOT/demo-app/corsguard.properties" "mode=correct" > "$OUT/attach-cli-$r.txt" 2>&1 &
+        cli=$!
+        ts=""; tn=""; tc=""
+        deadline=$((SECONDS + 60))
+        while [ -z "$ts" ] || [ -z "$tn" ] || [ -z "$tc" ]; do
+            [ $SECONDS -lt $deadline ] || { echo "attach run $r: no corrected response within 60 s" >&2; exit 1; }
+            if [ -z "$tc" ] && ! kill -0 "$cli" 2>/dev/null; then
+                wait "$cli" || { echo "attach run $r: attach failed" >&2; cat "$OUT/attach-cli-$r.txt" >&2; exit 1; }
+                tc=$(date +%s%N)
+            fi
+            [ -n "$ts" ] || has_acac "$SP" || ts=$(date +%s%N)
+            [ -n "$tn" ] || has_acac "$NP" || tn=$(date +%s%N)
+        done
+        stop_app
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$(((tc - t0) / 1000000))" "$(((ts - t0) / 1000000))" "$(((tn - t0) / 1000000))" \
+            "$(head -1 "$OUT/attach-cli-$r.txt")" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/attach.tsv"
+    done
+fi
+
+# Memory: per configuration (MEMORY_CONFIGS, default "none correct"), a fresh server, warmed up
+# with every request kind on both servers (WARMUP_MEM seconds each); then heap in use after a
+# full GC (jcmd GC.run, then GC.heap_info) and the resident set (VmRSS of /proc/<pid>/status).
+# Then MEMORY_REQUESTS (1 M) more requests per server with Origin (half trusted/compliant, half
+# untrusted/corrected), the same measurements, and a class histogram after a full GC: the
+# agent's classes (io.corsguard.*, not the demo's io.corsguard.demo.*) are listed with their
+# instance counts after warm-up and after the million, in memory-histo-<config>-{warm,1m}.txt.
+heap_used_kb() { # pid -> KB in use after a full GC
+    jcmd "$1" GC.run >/dev/null
+    jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); print v; exit } }'
+}
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+agent_histo() { # pid file: agent classes, instances and bytes, after a full GC
+    jcmd "$1" GC.class_histogram | awk '$4 ~ /^io\.corsguard\./ && $4 !~ /^io\.corsguard\.demo\./ {print $2, $3, $4}' > "$2"
+}
+drive() { # port kind requests -> runs wrk in 5 s slices until that many requests were served
+    local done_=0 n
+    while [ "$done_" -lt "$3" ]; do
+        n=$(run_wrk "$1" "$2" 5 | awk '/requests in/ {print $1}')
+        done_=$((done_ + n))
+    done
+    echo "$done_"
+}
+
+if [ "${SKIP_MEMORY:-0}" != 1 ]; then
+    printf 'config\tphase\trequests_per_server\theap_used_kb\trss_kb\tagent_instances\tloadavg1\n' > "$OUT/memory.tsv"
+    MEMORY_REQUESTS="${MEMORY_REQUESTS:-1000000}"
+    for cfg in ${MEMORY_CONFIGS:-none correct}; do
+        start_app "$cfg" "$OUT/memory-server-$cfg.log"
+        wait_ready || { echo "memory $cfg: server did not start" >&2; exit 1; }
+        for sv in "${SERVERS[@]}"; do
+            for kind in "${KINDS[@]}"; do
+                run_wrk "${sv#*:}" "$kind" "${WARMUP_MEM:-5}" >/dev/null
+            done
+        done
+        heap=$(heap_used_kb "$PID"); rss=$(rss_kb "$PID")
+        agent_histo "$PID" "$OUT/memory-histo-$cfg-warm.txt"
+        printf '%s\twarm\t-\t%s\t%s\t%s\t%s\n' "$cfg" "$heap" "$rss" "$(awk '{s += $1} END {print s + 0}' "$OUT/memory-histo-$cfg-warm.txt")" \
+            "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/memory.tsv"
+        served=""
+        for sv in "${SERVERS[@]}"; do
+            a=$(drive "${sv#*:}" origin-correct $((MEMORY_REQUESTS / 2)))
+            b=$(drive "${sv#*:}" origin-reflect $((MEMORY_REQUESTS / 2)))
+            served="$served${served:+/}$((a + b))"
+        done
+        heap=$(heap_used_kb "$PID"); rss=$(rss_kb "$PID")
+        agent_histo "$PID" "$OUT/memory-histo-$cfg-1m.txt"
+        printf '%s\tafter-1m\t%s\t%s\t%s\t%s\t%s\n' "$cfg" "$served" "$heap" "$rss" "$(awk '{s += $1} END {print s + 0}' "$OUT/memory-histo-$cfg-1m.txt")" \
+            "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/memory.tsv"
+        stop_app
+        grep -h 'summary' "$OUT/memory-server-$cfg.log" >> "$OUT/memory-agent-summary.txt" || true
     done
 fi
 echo "raw numbers in $OUT"

@@ -8,7 +8,7 @@ import os
 import statistics
 import sys
 
-CONFIGS = ["none", "off", "monitor", "correct", "otel"]
+CONFIGS = ["none", "base-off", "off", "base-monitor", "monitor", "base-correct", "correct", "otel"]
 
 
 def read(path):
@@ -61,17 +61,52 @@ def load_tables(rows):
 
 
 def startup_table(rows):
-    out = ["\n| config | n | ms to first 200 (both servers), median [min–max] | added vs `none` (ms, medians) |", "|---|---|---|---|"]
+    cpu = any(r.get("cpu_ms_at_ready") for r in rows)
+    head = "| config | n | ms to first 200 (both servers), median [min–max] | added vs `none` (ms, medians) |"
+    rule = "|---|---|---|---|"
+    if cpu:
+        head += " JVM CPU ms until then, median [min–max] | added vs `none` |"
+        rule += "---|---|"
+    out = ["", head, rule]
     base = None
+    base_cpu = None
     for cfg in CONFIGS:
-        xs = [float(r["ms_to_first_200_both"]) for r in rows if r["config"] == cfg]
-        if not xs:
+        sel = [r for r in rows if r["config"] == cfg]
+        if not sel:
             continue
+        xs = [float(r["ms_to_first_200_both"]) for r in sel]
         m = med(xs)
         if cfg == "none":
             base = m
         added = "%+.0f" % (m - base) if base is not None else "-"
-        out.append(f"| {cfg} | {len(xs)} | {m:.0f} [{spread(xs, '%.0f')}] | {added} |")
+        line = f"| {cfg} | {len(xs)} | {m:.0f} [{spread(xs, '%.0f')}] | {added} |"
+        if cpu:
+            cs = [float(r["cpu_ms_at_ready"]) for r in sel]
+            mc = med(cs)
+            if cfg == "none":
+                base_cpu = mc
+            line += f" {mc:.0f} [{spread(cs, '%.0f')}] | " + ("%+.0f" % (mc - base_cpu) if base_cpu is not None else "-") + " |"
+        out.append(line)
+    return out
+
+
+def attach_table(rows):
+    out = ["", "| n | CLI `attach` returned, ms | first corrected servlet response, ms | first corrected Netty response, ms |",
+           "|---|---|---|---|"]
+    cols = ["cli_ms", "servlet_ms_to_first_corrected", "netty_ms_to_first_corrected"]
+    cells = []
+    for c in cols:
+        xs = [float(r[c]) for r in rows]
+        cells.append(f"{med(xs):.0f} [{spread(xs, '%.0f')}]")
+    out.append(f"| {len(rows)} | " + " | ".join(cells) + " |")
+    return out
+
+
+def memory_table(rows):
+    out = ["", "| config | phase | requests per server (servlet/Netty) | heap in use after full GC, KB | RSS, KB | agent (io.corsguard.*) instances after full GC |",
+           "|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['config']} | {r['phase']} | {r['requests_per_server']} | {r['heap_used_kb']} | {r['rss_kb']} | {r['agent_instances']} |")
     return out
 
 
@@ -91,6 +126,16 @@ def main():
         lines += startup_table(start)
         la = [float(r["loadavg1"]) for r in start]
         lines.append(f"\n1-minute load average during the start-up runs: median {med(la):.1f} [{min(la):.1f}–{max(la):.1f}].")
+    att = [r for x in dirs for r in read(os.path.join(x, "attach.tsv"))]
+    if att:
+        lines.append("\n### Dynamic attach (" + d + ")")
+        lines += attach_table(att)
+        la = [float(r["loadavg1"]) for r in att]
+        lines.append(f"\n1-minute load average during the attach runs: median {med(la):.1f} [{min(la):.1f}–{max(la):.1f}].")
+    mem = [r for x in dirs for r in read(os.path.join(x, "memory.tsv"))]
+    if mem:
+        lines.append("\n### Memory (" + d + ")")
+        lines += memory_table(mem)
     print("\n".join(lines))
 
 

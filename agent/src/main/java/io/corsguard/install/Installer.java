@@ -23,12 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
  * Starts the agent inside its hidden class loader: configuration, reporter, engine, then one
@@ -177,18 +172,12 @@ public final class Installer {
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
             // describe types from class files, never by loading classes inside the transformer:
-            // loading e.g. Tomcat's ResponseFacade there makes Byte Buddy skip it for good
-            .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+            // loading e.g. Tomcat's ResponseFacade there makes Byte Buddy skip it for good; but
+            // types ignored by name are not read at all (IgnoredTypes.NameFirstDescription)
+            .with(new IgnoredTypes.NameFirstDescription())
             .with(new FailureListener(engine))
             // name-based ignores first: any other matcher would parse the class file
-            .ignore(agentPackages()
-                .or(nameStartsWith("java."))
-                .or(nameStartsWith("javax.").and(not(nameStartsWith("javax.servlet."))))
-                .or(nameStartsWith("jdk."))
-                .or(nameStartsWith("sun."))
-                .or(nameStartsWith("com.sun."))
-                .or(nameStartsWith("net.bytebuddy."))
-                .or(isSynthetic()));
+            .ignore(IgnoredTypes.matcher());
         StringBuilder names = new StringBuilder();
         ClassLoader adviceLoader = Installer.class.getClassLoader();
         for (ServerInstrumentation family : families) {
@@ -206,15 +195,6 @@ public final class Installer {
         installation.registerMBean();
         installation.addShutdownHook();
         return installation;
-    }
-
-    /** The agent's own packages (not the whole io.corsguard namespace: the demo app lives there too). */
-    private static ElementMatcher.Junction<TypeDescription> agentPackages() {
-        ElementMatcher.Junction<TypeDescription> m = nameStartsWith("io.corsguard.shaded.");
-        for (String p : new String[] {"bootstrap", "launcher", "install", "engine", "cli", "config", "policy", "report", "servlet", "netty"}) {
-            m = m.or(nameStartsWith("io.corsguard." + p + "."));
-        }
-        return m;
     }
 
     static ReportSettings reportSettings(CorsGuardConfig config) {

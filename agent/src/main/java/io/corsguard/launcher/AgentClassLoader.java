@@ -46,7 +46,7 @@ final class AgentClassLoader extends ClassLoader {
             throw new ClassNotFoundException(name);
         }
         try (InputStream in = jar.getInputStream(entry)) {
-            byte[] bytes = readAll(in);
+            byte[] bytes = readAll(in, entry.getSize());
             definePackageFor(name);
             return defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
@@ -60,6 +60,10 @@ final class AgentClassLoader extends ClassLoader {
             return;
         }
         String pkg = className.substring(0, dot);
+        // checked first: a failed definePackage costs an exception, and ~1300 classes load here at start-up
+        if (getPackage(pkg) != null) {
+            return;
+        }
         try {
             definePackage(pkg, null, null, null, null, null, null, null);
         } catch (IllegalArgumentException alreadyDefined) {
@@ -105,7 +109,21 @@ final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
+    /** {@code size}: the entry's uncompressed size when the jar records it (it does), else -1. */
+    private static byte[] readAll(InputStream in, long size) throws IOException {
+        if (size >= 0 && size <= Integer.MAX_VALUE) {
+            // one array of the right size instead of a growing buffer and a copy, per class
+            byte[] bytes = new byte[(int) size];
+            int off = 0;
+            int n;
+            while (off < bytes.length && (n = in.read(bytes, off, bytes.length - off)) > 0) {
+                off += n;
+            }
+            if (off == bytes.length && in.read() < 0) {
+                return bytes;
+            }
+            throw new IOException("class data shorter or longer than its recorded size " + size);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         byte[] buf = new byte[8192];
         int n;

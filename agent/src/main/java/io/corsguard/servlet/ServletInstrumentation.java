@@ -1,11 +1,8 @@
 package io.corsguard.servlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -47,8 +44,9 @@ public final class ServletInstrumentation implements ServerInstrumentation {
     private static AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader, String api, String shell) {
         ElementMatcher.Junction<TypeDescription> request = named(api + ".ServletRequest");
         ElementMatcher.Junction<TypeDescription> response = named(api + ".ServletResponse");
+        ServletApiTypes types = new ServletApiTypes(api);
         return builder
-            .type(candidate().and(hasSuperType(namedOneOf(api + ".Servlet", api + ".Filter"))))
+            .type(types.matcher(ServletApiTypes.SERVLET_OR_FILTER, 0))
             .transform(new AgentBuilder.Transformer.ForAdvice()
                 .include(adviceLoader)
                 .advice(concrete().and(named("service")).and(takesArguments(2))
@@ -59,8 +57,7 @@ public final class ServletInstrumentation implements ServerInstrumentation {
                     shell + "ServiceAdvice"))
             // wrappers delegate to the response they wrap, which is judged: excluding them
             // keeps each write counted once
-            .type(candidate().and(hasSuperType(named(api + ".http.HttpServletResponse")))
-                .and(not(hasSuperType(named(api + ".ServletResponseWrapper")))))
+            .type(types.matcher(ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER))
             .transform(new AgentBuilder.Transformer.ForAdvice()
                 .include(adviceLoader)
                 .advice(concrete().and(namedOneOf("setHeader", "addHeader")).and(takesArguments(String.class, String.class)),
@@ -69,18 +66,10 @@ public final class ServletInstrumentation implements ServerInstrumentation {
                         .or(concrete().and(named("sendError")).and(takesArgument(0, int.class)))
                         .or(concrete().and(named("sendRedirect")).and(takesArgument(0, String.class))),
                     shell + "ResponseAdvice"))
-            .type(candidate().and(hasSuperType(named(api + ".AsyncContext"))))
+            .type(types.matcher(ServletApiTypes.ASYNC_CONTEXT, 0))
             .transform(new AgentBuilder.Transformer.ForAdvice()
                 .include(adviceLoader)
                 .advice(concrete().and(named("complete")).and(takesNoArguments()), shell + "AsyncCompleteAdvice"));
-    }
-
-    /** Name checks first: they need no class file parsing, unlike the super type checks after. */
-    private static ElementMatcher.Junction<TypeDescription> candidate() {
-        return not(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-                .or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
-                .or(nameStartsWith("io.corsguard.shaded.")).or(nameStartsWith("io.corsguard.bootstrap.")))
-            .and(not(isInterface()));
     }
 
     private static ElementMatcher.Junction<MethodDescription> concrete() {
