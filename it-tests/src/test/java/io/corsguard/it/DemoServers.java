@@ -49,12 +49,16 @@ public final class DemoServers {
         DEMO, LEGACY,
         /** it-tests/spring-boot-app: the Boot fat jar (nested-jar class loader), embedded Tomcat 10.1. */
         SPRING_BOOT,
+        /** it-tests/spring-boot27-app: the Boot 2.7 (javax) twin, embedded Tomcat 9.0. */
+        SPRING_BOOT27,
         /** it-tests/jakarta-containers-app on Jetty 12.1 ee10 (plus a CrossOriginHandler at /xo): judged by the Jetty 12 commit hook. */
         JETTY12,
         /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
         UNDERTOW,
-        /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
-        JETTY94
+        /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1, plus a plain handler at /handler): judged by the Jetty 9.4/10 commit hook. */
+        JETTY94,
+        /** the same fixture classes on Jetty 10 (javax.servlet 4.0), from it-tests/jetty10-app/target/lib: judged by the Jetty 9.4/10 commit hook. */
+        JETTY10
     }
 
     /** it-tests/jakarta-containers-app/target: classes/ and lib/ (its dependency set). */
@@ -65,6 +69,10 @@ public final class DemoServers {
     static final java.nio.file.Path JAVAX_CONTAINERS = java.nio.file.Paths.get(
         System.getProperty("corsguard.javax.containers", "javax-containers-app/target")).toAbsolutePath();
 
+    /** it-tests/jetty10-app/target: lib/ holds the javax fixture's jar and Jetty 10. */
+    static final java.nio.file.Path JETTY10_CONTAINERS = java.nio.file.Paths.get(
+        System.getProperty("corsguard.jetty10.containers", "jetty10-app/target")).toAbsolutePath();
+
     static String fixtureClasspath(java.nio.file.Path target) {
         return target.resolve("classes") + java.io.File.pathSeparator + target.resolve("lib") + java.io.File.separator + "*";
     }
@@ -72,6 +80,10 @@ public final class DemoServers {
     /** The fat jar it-tests/spring-boot-app builds. */
     static final java.nio.file.Path SPRING_BOOT_JAR = java.nio.file.Paths.get(
         System.getProperty("corsguard.spring.jar", "spring-boot-app/target/spring-cors-app.jar")).toAbsolutePath();
+
+    /** The fat jar it-tests/spring-boot27-app builds. */
+    static final java.nio.file.Path SPRING_BOOT27_JAR = java.nio.file.Paths.get(
+        System.getProperty("corsguard.spring27.jar", "spring-boot27-app/target/spring27-cors-app.jar")).toAbsolutePath();
 
     private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
@@ -138,6 +150,9 @@ public final class DemoServers {
                 case SPRING_BOOT:
                     jvm = ChildJvm.startJar(jvmArgs, SPRING_BOOT_JAR);
                     break;
+                case SPRING_BOOT27:
+                    jvm = ChildJvm.startJar(jvmArgs, SPRING_BOOT27_JAR);
+                    break;
                 case JETTY12:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.Jetty12DemoServer");
                     break;
@@ -146,6 +161,9 @@ public final class DemoServers {
                     break;
                 case JETTY94:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAVAX_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
+                    break;
+                case JETTY10:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JETTY10_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
                     break;
                 default:
                     throw new IllegalArgumentException(app.toString());

@@ -23,13 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * CorsRulesTest's table on servlet containers other than Tomcat, each started from a class path
  * of its own (it-tests/*-app submodules) with {@code -javaagent}: one child JVM per container and
- * mode (no agent, monitor, correct). Undertow and Jetty 12 are judged by their commit hooks;
- * Jetty 9.4 has none, so the generic servlet layer judges it.
+ * mode (no agent, monitor, correct). Each is judged by its commit hook: Undertow's, Jetty 12's, and
+ * the one of Jetty 9.4 and 10 ({@code HttpChannel.commit}).
  */
 @ExtendWith(DemoServers.Lifecycle.class)
 class OtherContainersRulesTest {
 
-    static final List<App> APPS = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94);
+    static final List<App> APPS = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94, App.JETTY10);
     static final List<Setup> SETUPS = List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT);
     private static final Map<List<Object>, Exchange> SENT = new ConcurrentHashMap<>();
 
@@ -130,6 +130,21 @@ class OtherContainersRulesTest {
     @Test
     void undertowCommitHookJudgesAPlainHandler() throws Exception {
         belowTheServletApiIsJudged(App.UNDERTOW, "/handler/data");
+    }
+
+    /**
+     * The Jetty 9.4/10 commit hook ({@code HttpChannel.commit}) judges lines written by a plain
+     * Jetty handler, with no servlet or filter on the path (the generic servlet layer never sees
+     * that request).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jettyJavax")
+    void jettyChannelCommitHookJudgesAPlainHandler(App app) throws Exception {
+        belowTheServletApiIsJudged(app, "/handler/data");
+    }
+
+    static Stream<App> jettyJavax() {
+        return Stream.of(App.JETTY94, App.JETTY10);
     }
 
     /** The path answers every origin with ACAO = origin, ACAC: true and Vary: Origin, below the servlet API. */

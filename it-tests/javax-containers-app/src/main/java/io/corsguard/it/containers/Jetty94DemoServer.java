@@ -2,9 +2,14 @@ package io.corsguard.it.containers;
 
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.HandlerList;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 
-/** The demo API on Jetty 9.4 (javax.servlet 3.1) with a plain servlet; prints the READY line it-tests waits for. */
+/**
+ * The demo API on Jetty 9.4 (javax.servlet 3.1) with a plain servlet, and a {@link ReflectingHandler}
+ * at /handler; prints the READY line it-tests waits for. it-tests/jetty10-app runs the same classes
+ * on Jetty 10.
+ */
 public final class Jetty94DemoServer {
     private Jetty94DemoServer() {
     }
@@ -18,7 +23,7 @@ public final class Jetty94DemoServer {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
         ctx.addServlet(JavaxDemoServlet.class, "/*");
-        server.setHandler(ctx);
+        server.setHandler(new HandlerList(new ReflectingHandler(), ctx));
         server.start();
         System.out.println("jetty " + Server.getVersion());
         System.out.println("READY servlet=" + connector.getLocalPort());

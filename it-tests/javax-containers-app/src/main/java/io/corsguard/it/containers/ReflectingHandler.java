@@ -1,0 +1,33 @@
+package io.corsguard.it.containers;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+
+/**
+ * /handler/*: a plain Jetty handler in front of the servlet context, no servlet or filter on its
+ * path, that reflects every origin with credentials (CG003): only the Jetty commit hook sees its
+ * lines. Binary compatible with Jetty 9.4 and 10 (the fixture runs on both).
+ */
+public final class ReflectingHandler extends AbstractHandler {
+    @Override
+    public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!target.startsWith("/handler/")) {
+            return;
+        }
+        baseRequest.setHandled(true);
+        String origin = request.getHeader("Origin");
+        if (origin != null) {
+            response.addHeader("Access-Control-Allow-Origin", origin);
+            response.addHeader("Access-Control-Allow-Credentials", "true");
+            response.addHeader("Vary", "Origin");
+        }
+        byte[] body = "{\"ok\":true}\n".getBytes(StandardCharsets.UTF_8);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
