@@ -44,21 +44,30 @@ class OtherContainersRulesTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<?>> done = new ArrayList<>();
+            List<List<Object>> runs = new ArrayList<>();
             for (App app : APPS) {
                 for (Setup setup : SETUPS) {
-                    done.add(pool.submit(() -> {
-                        DemoServers.Running server = DemoServers.get(app, setup);
-                        for (Case c : CorsRulesTest.cases()) {
-                            try {
-                                SENT.put(List.of(app, setup, c), Exchange.send(server, "servlet", setup == Setup.NO_AGENT ? 0 : c.rules().size(),
-                                    c.method(), "/api/" + c.endpoint(), c.headers()));
-                            } catch (Exception e) {
-                                throw new AssertionError(app + " " + setup + ": " + c + "\n" + server.jvm.describe(), e);
-                            }
-                        }
-                        return null;
-                    }));
+                    runs.add(List.of(app, setup));
                 }
+            }
+            // the generic servlet layer alone, on a container that has a hook: Jetty 9.4 with it off
+            runs.add(List.of(App.JETTY94, Setup.MONITOR_GENERIC));
+            runs.add(List.of(App.JETTY94, Setup.CORRECT_GENERIC));
+            for (List<Object> run : runs) {
+                App app = (App) run.get(0);
+                Setup setup = (Setup) run.get(1);
+                done.add(pool.submit(() -> {
+                    DemoServers.Running server = DemoServers.get(app, setup);
+                    for (Case c : CorsRulesTest.cases()) {
+                        try {
+                            SENT.put(List.of(app, setup, c), Exchange.send(server, "servlet", setup == Setup.NO_AGENT ? 0 : c.rules().size(),
+                                c.method(), "/api/" + c.endpoint(), c.headers()));
+                        } catch (Exception e) {
+                            throw new AssertionError(app + " " + setup + ": " + c + "\n" + server.jvm.describe(), e);
+                        }
+                    }
+                    return null;
+                }));
             }
             for (Future<?> f : done) {
                 f.get();
@@ -115,6 +124,23 @@ class OtherContainersRulesTest {
     }
 
     /**
+     * The generic servlet layer alone ({@code test.commit-hook=false}) on Jetty 9.4, whose
+     * {@code setHeader(name, null)} removes a line (javax.servlet 3.1), so every case is
+     * corrected in full there too; monitor mode sends the bytes of the server without the agent.
+     */
+    @ParameterizedTest(name = "Jetty 9.4 generic layer: {0}")
+    @MethodSource("io.corsguard.it.CorsRulesTest#cases")
+    void jetty94GenericLayerJudgesEveryRule(Case c) throws Exception {
+        Exchange m = sent(App.JETTY94, Setup.MONITOR_GENERIC, c);
+        assertEquals(sent(App.JETTY94, Setup.NO_AGENT, c).corsLines(), m.corsLines(), "monitor mode must not change a byte");
+        assertEquals(c.rules(), m.rulesAndActions(), "monitor report lines: " + m.reportLines);
+        Exchange x = sent(App.JETTY94, Setup.CORRECT_GENERIC, c);
+        assertEquals(status(c), x.head.status(), "status");
+        assertEquals(CorsRulesTest.normalised(c.corrected()), CorsRulesTest.normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
+        assertEquals(c.rules(), x.rulesAndActions(), "correct report lines: " + x.reportLines);
+    }
+
+    /**
      * Jetty 12's commit hook ({@code ChannelResponse.lockedPrepareResponse}) judges lines written
      * below the servlet API: a {@code CrossOriginHandler} allowing every origin with credentials.
      */
@@ -133,34 +159,59 @@ class OtherContainersRulesTest {
     }
 
     /**
-     * The Jetty 9.4/10 commit hook ({@code HttpChannel.commit}) judges lines written by a plain
-     * Jetty handler, with no servlet or filter on the path (the generic servlet layer never sees
-     * that request).
+     * The Jetty 9.4/10 commit hook ({@code HttpChannel.sendResponse}) judges lines written by a
+     * plain Jetty handler, with no servlet or filter on the path (the generic servlet layer never
+     * sees that request), once per response: a GET, a HEAD, lines followed by {@code sendError(403)}
+     * (Jetty's error page keeps ACAO and ACAC but drops the app's {@code Vary}: CG007 too, and
+     * {@code Vary: Origin} added in correct mode), and lines written from another thread after an
+     * async start.
      */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jettyJavax")
-    void jettyChannelCommitHookJudgesAPlainHandler(App app) throws Exception {
-        belowTheServletApiIsJudged(app, "/handler/data");
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("jettyJavaxHandlerPaths")
+    void jettyChannelCommitHookJudgesAPlainHandler(App app, String method, String path, int status) throws Exception {
+        if (status == 403) {
+            belowTheServletApiIsJudged(app, method, path, status,
+                List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Access-Control-Allow-Credentials: true"),
+                List.of("CG003:strip-credentials", "CG007:add-vary"));
+        } else {
+            belowTheServletApiIsJudged(app, method, path, status, REFLECTED, List.of("CG003:strip-credentials"));
+        }
     }
 
-    static Stream<App> jettyJavax() {
-        return Stream.of(App.JETTY94, App.JETTY10);
+    static Stream<Arguments> jettyJavaxHandlerPaths() {
+        List<Arguments> out = new ArrayList<>();
+        for (App app : List.of(App.JETTY94, App.JETTY10)) {
+            out.add(Arguments.of(app, "GET", "/handler/data", 200));
+            out.add(Arguments.of(app, "HEAD", "/handler/data", 200));
+            out.add(Arguments.of(app, "GET", "/handler/error", 403));
+            out.add(Arguments.of(app, "GET", "/handler/async", 200));
+        }
+        return out.stream();
     }
 
     /** The path answers every origin with ACAO = origin, ACAC: true and Vary: Origin, below the servlet API. */
     static void belowTheServletApiIsJudged(App app, String path) throws Exception {
+        belowTheServletApiIsJudged(app, "GET", path, 200, REFLECTED, List.of("CG003:strip-credentials"));
+    }
+
+    static final List<String> REFLECTED = List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U,
+        "Access-Control-Allow-Credentials: true", "Vary: Origin");
+
+    /** {@code asWritten}: the CORS lines the server sends without the agent; corrected, they are ACAO and {@code Vary: Origin}. */
+    static void belowTheServletApiIsJudged(App app, String method, String path, int status, List<String> asWritten,
+                                           List<String> rules) throws Exception {
         String[] request = {"Origin: " + CorsRulesTest.U, "Cookie: session=demo"};
-        List<String> asWritten = List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Access-Control-Allow-Credentials: true", "Vary: Origin");
-        Exchange control = Exchange.send(DemoServers.get(app, Setup.NO_AGENT), "servlet", "GET", path, request);
+        Exchange control = Exchange.send(DemoServers.get(app, Setup.NO_AGENT), "servlet", method, path, request);
         assertEquals(CorsRulesTest.normalised(asWritten), CorsRulesTest.normalised(control.corsLines()));
-        Exchange m = Exchange.send(DemoServers.get(app, Setup.MONITOR), "servlet", "GET", path, request);
+        Exchange m = Exchange.send(DemoServers.get(app, Setup.MONITOR), "servlet", rules.size(), method, path, request);
         assertEquals(control.corsLines(), m.corsLines(), "monitor mode must not change a byte");
-        assertEquals(List.of("CG003:strip-credentials"), m.rulesAndActions(), "report lines: " + m.reportLines);
-        Json.assertReportLine(m.reportLines.get(0), "monitor", "servlet", "GET", path, CorsRulesTest.U);
-        Exchange x = Exchange.send(DemoServers.get(app, Setup.CORRECT), "servlet", "GET", path, request);
-        assertEquals(200, x.head.status());
+        assertEquals(rules, m.rulesAndActions(), "report lines: " + m.reportLines);
+        Json.assertReportLine(m.reportLines.get(0), "monitor", "servlet", method, path, CorsRulesTest.U);
+        Exchange x = Exchange.send(DemoServers.get(app, Setup.CORRECT), "servlet", rules.size(), method, path, request);
+        assertEquals(status, control.head.status());
+        assertEquals(status, x.head.status());
         assertEquals(CorsRulesTest.normalised(List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Vary: Origin")),
             CorsRulesTest.normalised(x.corsLines()), "credentials stripped; raw: " + x.corsLines());
-        assertEquals(List.of("CG003:strip-credentials"), x.rulesAndActions(), "report lines: " + x.reportLines);
+        assertEquals(rules, x.rulesAndActions(), "report lines: " + x.reportLines);
     }
 }
