@@ -168,14 +168,49 @@ public final class DemoServers {
                 default:
                     throw new IllegalArgumentException(app.toString());
             }
-            String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(90));
+            // generous: only a failing start waits that long, and three Boot JVMs starting at once
+            // on a loaded two-core machine took over 90 s
+            String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(180));
             Matcher m = READY.matcher(line);
             m.find();
             r = new Running(jvm, Integer.parseInt(m.group(1)), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
+            warmUp(r.servletPort);
             RUNNING.put(key, r);
             return r;
         } catch (Exception e) {
             throw new AssertionError("cannot start " + app + " for " + setup, e);
+        }
+    }
+
+    /** Stops the JVMs of {@code app} (every setup): for heavy fixtures that one test class alone uses. */
+    public static void stop(App app) {
+        for (Setup setup : Setup.values()) {
+            String key = app + "/" + setup;
+            synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
+                Running r = RUNNING.remove(key);
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * One request without {@code Origin} (so no report line) and with a long timeout: the first
+     * request loads, and the agent weaves, most of the server's request path, which on a loaded
+     * two-core machine took longer than a test request's 10 s socket timeout.
+     */
+    static void warmUp(int port) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(120_000);
+            s.getOutputStream().write("GET /warm-up HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            java.io.InputStream in = s.getInputStream();
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer) >= 0) {
+                // the answer (often 404) does not matter: only that the server has served a request
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.corsguard.it.DemoServers.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -55,6 +56,12 @@ class SpringBootMvcTest {
         if (!failed.isEmpty()) {
             throw new AssertionError("cannot start the Spring Boot app", failed.get(0));
         }
+    }
+
+    /** The Boot JVMs are the heaviest fixtures and no other class uses them: gone before the next class starts its own. */
+    @AfterAll
+    void stopAllModes() {
+        DemoServers.stop(app());
     }
 
     static String[] get(String origin) {
