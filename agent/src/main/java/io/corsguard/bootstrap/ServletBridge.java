@@ -3,7 +3,7 @@ package io.corsguard.bootstrap;
 /**
  * What the generic servlet layer's advice shells and the Tomcat commit hook share: the
  * {@link ServletLayer} holder, a per-thread call depth for "outermost {@code service()}", and
- * whether a container commit hook (Tomcat, Undertow, Jetty 12) has been woven in. java.* only.
+ * whether a container commit hook (Tomcat, Undertow, Jetty 12, Jetty 9.4/10) has been woven in. java.* only.
  */
 public final class ServletBridge {
 
@@ -16,6 +16,7 @@ public final class ServletBridge {
     private static volatile boolean tomcatCommitHook;
     private static volatile boolean undertowCommitHook;
     private static volatile boolean jetty12CommitHook;
+    private static volatile boolean jettyChannelCommitHook;
 
     /** int[1] rather than Integer: counting must not box (hot path, every request). */
     private static final ThreadLocal<int[]> DEPTH = new ThreadLocal<int[]>() {
@@ -66,6 +67,11 @@ public final class ServletBridge {
         jetty12CommitHook = true;
     }
 
+    /** Called when the Jetty 9.4/10 commit hook is woven into {@code HttpChannel}. */
+    public static void markJettyChannelCommitHook() {
+        jettyChannelCommitHook = true;
+    }
+
     /**
      * Whether a container's commit hook judges this response, so the generic layer must only
      * observe: the hook is woven in, switched on, and the response is that container's own.
@@ -80,9 +86,14 @@ public final class ServletBridge {
         if (undertowCommitHook && response.getClass().getName().startsWith("io.undertow.servlet.")) {
             return CorsGuardBridge.enabled("undertow-commit-hook");
         }
-        // only Jetty 12 has the hook; Jetty 9.4/10 classes share the prefix but never set the mark
-        if (jetty12CommitHook && response.getClass().getName().startsWith("org.eclipse.jetty.")) {
+        // Jetty 9.4/10's servlet response is org.eclipse.jetty.server.Response; Jetty 12's servlet
+        // responses live in org.eclipse.jetty.ee*, each judged by its own generation's hook
+        String name = response.getClass().getName();
+        if (jetty12CommitHook && name.startsWith("org.eclipse.jetty.ee")) {
             return CorsGuardBridge.enabled("jetty12-commit-hook");
+        }
+        if (jettyChannelCommitHook && name.startsWith("org.eclipse.jetty.server.")) {
+            return CorsGuardBridge.enabled("jetty-channel-commit-hook");
         }
         return false;
     }
@@ -93,5 +104,6 @@ public final class ServletBridge {
         tomcatCommitHook = false;
         undertowCommitHook = false;
         jetty12CommitHook = false;
+        jettyChannelCommitHook = false;
     }
 }

@@ -129,7 +129,7 @@ public final class Engine implements CorsGuardHandler {
     @Override
     public boolean enabled(String feature) {
         if ("tomcat-commit-hook".equals(feature) || "undertow-commit-hook".equals(feature)
-            || "jetty12-commit-hook".equals(feature)) {
+            || "jetty12-commit-hook".equals(feature) || "jetty-channel-commit-hook".equals(feature)) {
             return state.config.testCommitHook();
         }
         return false;

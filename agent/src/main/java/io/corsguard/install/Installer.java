@@ -13,6 +13,7 @@ import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
 import io.corsguard.servlet.ServletInstrumentation;
 import io.corsguard.servlet.Jetty12Instrumentation;
+import io.corsguard.servlet.JettyChannelInstrumentation;
 import io.corsguard.servlet.TomcatInstrumentation;
 import io.corsguard.servlet.UndertowInstrumentation;
 import java.lang.instrument.Instrumentation;
@@ -165,7 +166,8 @@ public final class Installer {
         CorsGuardBridge.setInstalled(true);
 
         List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
-            new TomcatInstrumentation(), new UndertowInstrumentation(), new Jetty12Instrumentation(), new ServletInstrumentation(), new NettyInstrumentation());
+            new TomcatInstrumentation(), new UndertowInstrumentation(), new Jetty12Instrumentation(), new JettyChannelInstrumentation(),
+            new ServletInstrumentation(), new NettyInstrumentation());
         AgentBuilder builder = new AgentBuilder.Default()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

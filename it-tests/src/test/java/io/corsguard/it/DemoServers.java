@@ -54,12 +54,16 @@ public final class DemoServers {
         DEMO, LEGACY,
         /** it-tests/spring-boot-app: the Boot fat jar (nested-jar class loader), embedded Tomcat 10.1. */
         SPRING_BOOT,
+        /** it-tests/spring-boot27-app: the Boot 2.7 (javax) twin, embedded Tomcat 9.0. */
+        SPRING_BOOT27,
         /** it-tests/jakarta-containers-app on Jetty 12.1 ee10 (plus a CrossOriginHandler at /xo): judged by the Jetty 12 commit hook. */
         JETTY12,
         /** the same fixture on Undertow 2.3 servlet (plus a plain handler at /handler): judged by the Undertow commit hook. */
         UNDERTOW,
-        /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1): judged by the generic servlet layer. */
+        /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1, plus a plain handler at /handler): judged by the Jetty 9.4/10 commit hook. */
         JETTY94,
+        /** the same fixture classes on Jetty 10 (javax.servlet 4.0), from it-tests/jetty10-app/target/lib: judged by the Jetty 9.4/10 commit hook. */
+        JETTY10,
         /** fixtures.FuzzEchoServers: Tomcat 9 and Netty 4.1 answering with the lines each request asks for (wire fuzzing). */
         FUZZ_ECHO,
         /** fixtures.TomcatCorsFilterServer on the demo jar's Tomcat 11 (jakarta): Tomcat's CorsFilter at /cf. */
@@ -74,6 +78,10 @@ public final class DemoServers {
     static final java.nio.file.Path JAVAX_CONTAINERS = java.nio.file.Paths.get(
         System.getProperty("corsguard.javax.containers", "javax-containers-app/target")).toAbsolutePath();
 
+    /** it-tests/jetty10-app/target: lib/ holds the javax fixture's jar and Jetty 10. */
+    static final java.nio.file.Path JETTY10_CONTAINERS = java.nio.file.Paths.get(
+        System.getProperty("corsguard.jetty10.containers", "jetty10-app/target")).toAbsolutePath();
+
     static String fixtureClasspath(java.nio.file.Path target) {
         return target.resolve("classes") + java.io.File.pathSeparator + target.resolve("lib") + java.io.File.separator + "*";
     }
@@ -81,6 +89,10 @@ public final class DemoServers {
     /** The fat jar it-tests/spring-boot-app builds. */
     static final java.nio.file.Path SPRING_BOOT_JAR = java.nio.file.Paths.get(
         System.getProperty("corsguard.spring.jar", "spring-boot-app/target/spring-cors-app.jar")).toAbsolutePath();
+
+    /** The fat jar it-tests/spring-boot27-app builds. */
+    static final java.nio.file.Path SPRING_BOOT27_JAR = java.nio.file.Paths.get(
+        System.getProperty("corsguard.spring27.jar", "spring-boot27-app/target/spring27-cors-app.jar")).toAbsolutePath();
 
     private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
@@ -147,6 +159,9 @@ public final class DemoServers {
                 case SPRING_BOOT:
                     jvm = ChildJvm.startJar(jvmArgs, SPRING_BOOT_JAR);
                     break;
+                case SPRING_BOOT27:
+                    jvm = ChildJvm.startJar(jvmArgs, SPRING_BOOT27_JAR);
+                    break;
                 case JETTY12:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JAKARTA_CONTAINERS), "io.corsguard.it.containers.Jetty12DemoServer");
                     break;
@@ -164,14 +179,19 @@ public final class DemoServers {
                     jvm = ChildJvm.start(jvmArgs, ChildJvm.DEMO_JAR + java.io.File.pathSeparator + ChildJvm.IT_DIR.resolve("test-classes"),
                         "io.corsguard.it.fixtures.TomcatCorsFilterServer");
                     break;
+                case JETTY10:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JETTY10_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");
+                    break;
                 default:
                     throw new IllegalArgumentException(app.toString());
             }
-            // generous: with other builds on a 2-core machine a container start took over 90 s
+            // generous: only a failing start waits that long, and three Boot JVMs starting at once
+            // on a loaded two-core machine took over 90 s
             String line = jvm.awaitLine(l -> READY.matcher(l).find(), Duration.ofSeconds(180));
             Matcher m = READY.matcher(line);
             m.find();
             r = new Running(jvm, Integer.parseInt(m.group(1)), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
+            warmUp(r.servletPort);
             RUNNING.put(key, r);
             return r;
         } catch (Exception e) {
@@ -200,6 +220,19 @@ public final class DemoServers {
         }
     }
 
+    /** Stops the JVMs of {@code app} (every setup): for heavy fixtures that one test class alone uses. */
+    public static void stop(App app) {
+        for (Setup setup : Setup.values()) {
+            String key = app + "/" + setup;
+            synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
+                Running r = RUNNING.remove(key);
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
+    }
+
     /**
      * Waits for every one of the futures before failing with the first failure: a task still
      * sending to a shared JVM after its class failed would put report lines into the next class's
@@ -218,6 +251,25 @@ public final class DemoServers {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /**
+     * One request without {@code Origin} (so no report line) and with a long timeout: the first
+     * request loads, and the agent weaves, most of the server's request path, which on a loaded
+     * two-core machine took longer than a test request's 10 s socket timeout.
+     */
+    static void warmUp(int port) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(120_000);
+            s.getOutputStream().write("GET /warm-up HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            java.io.InputStream in = s.getInputStream();
+            byte[] buffer = new byte[8192];
+            while (in.read(buffer) >= 0) {
+                // the answer (often 404) does not matter: only that the server has served a request
+            }
         }
     }
 

@@ -23,17 +23,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * CorsRulesTest's table on servlet containers other than Tomcat, each started from a class path
  * of its own (it-tests/*-app submodules) with {@code -javaagent}: one child JVM per container and
- * mode (no agent, monitor, correct). Undertow and Jetty 12 are judged by their commit hooks, and
- * once more by the generic servlet layer alone (hook switched off); Jetty 9.4 has none, so the
- * generic servlet layer judges it.
+ * mode (no agent, monitor, correct). Each is judged by its commit hook: Undertow's, Jetty 12's, and
+ * the one of Jetty 9.4 and 10 ({@code HttpChannel.sendResponse}); Undertow, Jetty 12 and Jetty 9.4
+ * once more by the generic servlet layer alone (hook switched off).
  */
 @ExtendWith(DemoServers.Lifecycle.class)
 class OtherContainersRulesTest {
 
-    static final List<App> APPS = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94);
+    static final List<App> APPS = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94, App.JETTY10);
     static final List<Setup> SETUPS = List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT);
     /** The containers with a commit hook, run again with it switched off: the generic layer judges them. */
-    static final List<App> HOOKED = List.of(App.JETTY12, App.UNDERTOW);
+    static final List<App> HOOKED = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94);
     static final List<Setup> GENERIC = List.of(Setup.MONITOR_GENERIC, Setup.CORRECT_GENERIC);
     private static final Map<List<Object>, Exchange> SENT = new ConcurrentHashMap<>();
 
@@ -138,7 +138,7 @@ class OtherContainersRulesTest {
     }
 
     /**
-     * The generic servlet layer alone on Jetty 12 and Undertow (commit hook off,
+     * The generic servlet layer alone on Jetty 12, Undertow and Jetty 9.4 (commit hook off,
      * {@code test.commit-hook=false}): the same bytes as without the agent, every violation reported.
      */
     @ParameterizedTest(name = "{0} generic layer, monitor: {1}")
@@ -154,8 +154,8 @@ class OtherContainersRulesTest {
     }
 
     /**
-     * The generic layer alone corrects every case in full on Jetty 12 and Undertow: both are
-     * Servlet 6 containers, where {@code setHeader(name, null)} removes a line already written
+     * The generic layer alone corrects every case in full on Jetty 12, Undertow and Jetty 9.4:
+     * in each {@code setHeader(name, null)} removes a line already written
      * (README-generic-layer.md, limits 1 and 9, do not apply).
      */
     @ParameterizedTest(name = "{0} generic layer, correct: {1}")
@@ -185,20 +185,60 @@ class OtherContainersRulesTest {
         belowTheServletApiIsJudged(App.UNDERTOW, "/handler/data");
     }
 
+    /**
+     * The Jetty 9.4/10 commit hook ({@code HttpChannel.sendResponse}) judges lines written by a
+     * plain Jetty handler, with no servlet or filter on the path (the generic servlet layer never
+     * sees that request), once per response: a GET, a HEAD, lines followed by {@code sendError(403)}
+     * (Jetty's error page keeps ACAO and ACAC but drops the app's {@code Vary}: CG007 too, and
+     * {@code Vary: Origin} added in correct mode), and lines written from another thread after an
+     * async start.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("jettyJavaxHandlerPaths")
+    void jettyChannelCommitHookJudgesAPlainHandler(App app, String method, String path, int status) throws Exception {
+        if (status == 403) {
+            belowTheServletApiIsJudged(app, method, path, status,
+                List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Access-Control-Allow-Credentials: true"),
+                List.of("CG003:strip-credentials", "CG007:add-vary"));
+        } else {
+            belowTheServletApiIsJudged(app, method, path, status, REFLECTED, List.of("CG003:strip-credentials"));
+        }
+    }
+
+    static Stream<Arguments> jettyJavaxHandlerPaths() {
+        List<Arguments> out = new ArrayList<>();
+        for (App app : List.of(App.JETTY94, App.JETTY10)) {
+            out.add(Arguments.of(app, "GET", "/handler/data", 200));
+            out.add(Arguments.of(app, "HEAD", "/handler/data", 200));
+            out.add(Arguments.of(app, "GET", "/handler/error", 403));
+            out.add(Arguments.of(app, "GET", "/handler/async", 200));
+        }
+        return out.stream();
+    }
+
     /** The path answers every origin with ACAO = origin, ACAC: true and Vary: Origin, below the servlet API. */
     static void belowTheServletApiIsJudged(App app, String path) throws Exception {
+        belowTheServletApiIsJudged(app, "GET", path, 200, REFLECTED, List.of("CG003:strip-credentials"));
+    }
+
+    static final List<String> REFLECTED = List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U,
+        "Access-Control-Allow-Credentials: true", "Vary: Origin");
+
+    /** {@code asWritten}: the CORS lines the server sends without the agent; corrected, they are ACAO and {@code Vary: Origin}. */
+    static void belowTheServletApiIsJudged(App app, String method, String path, int status, List<String> asWritten,
+                                           List<String> rules) throws Exception {
         String[] request = {"Origin: " + CorsRulesTest.U, "Cookie: session=demo"};
-        List<String> asWritten = List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Access-Control-Allow-Credentials: true", "Vary: Origin");
-        Exchange control = Exchange.send(DemoServers.get(app, Setup.NO_AGENT), "servlet", "GET", path, request);
+        Exchange control = Exchange.send(DemoServers.get(app, Setup.NO_AGENT), "servlet", method, path, request);
         assertEquals(CorsRulesTest.normalised(asWritten), CorsRulesTest.normalised(control.corsLines()));
-        Exchange m = Exchange.send(DemoServers.get(app, Setup.MONITOR), "servlet", "GET", path, request);
+        Exchange m = Exchange.send(DemoServers.get(app, Setup.MONITOR), "servlet", rules.size(), method, path, request);
         assertEquals(control.corsLines(), m.corsLines(), "monitor mode must not change a byte");
-        assertEquals(List.of("CG003:strip-credentials"), m.rulesAndActions(), "report lines: " + m.reportLines);
-        Json.assertReportLine(m.reportLines.get(0), "monitor", "servlet", "GET", path, CorsRulesTest.U);
-        Exchange x = Exchange.send(DemoServers.get(app, Setup.CORRECT), "servlet", "GET", path, request);
-        assertEquals(200, x.head.status());
+        assertEquals(rules, m.rulesAndActions(), "report lines: " + m.reportLines);
+        Json.assertReportLine(m.reportLines.get(0), "monitor", "servlet", method, path, CorsRulesTest.U);
+        Exchange x = Exchange.send(DemoServers.get(app, Setup.CORRECT), "servlet", rules.size(), method, path, request);
+        assertEquals(status, control.head.status());
+        assertEquals(status, x.head.status());
         assertEquals(CorsRulesTest.normalised(List.of("Access-Control-Allow-Origin: " + CorsRulesTest.U, "Vary: Origin")),
             CorsRulesTest.normalised(x.corsLines()), "credentials stripped; raw: " + x.corsLines());
-        assertEquals(List.of("CG003:strip-credentials"), x.rulesAndActions(), "report lines: " + x.reportLines);
+        assertEquals(rules, x.rulesAndActions(), "report lines: " + x.reportLines);
     }
 }

@@ -8,8 +8,10 @@ import io.corsguard.it.DemoServers.Setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -18,23 +20,30 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * app's {@code WebMvcConfigurer} says {@code allowedOriginPatterns("*")} + {@code allowCredentials(true)}
  * (Spring reflects every origin with credentials: CG003), and its Security chain has no
  * {@code cors()}, so a preflight to {@code /secure/**} is answered 401 (CG012). One child JVM per
- * mode (no agent, monitor, correct), shared by the tests.
+ * mode (no agent, monitor, correct), shared by the tests. {@link SpringBoot27MvcTest} runs the same
+ * tests on the Boot 2.7 (javax) twin.
  */
 @ExtendWith(DemoServers.Lifecycle.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringBootMvcTest {
     static final String T = CorsRulesTest.T;
     static final String U = CorsRulesTest.U;
     static final String[] VARY = {"Vary: Origin", "Vary: Access-Control-Request-Method", "Vary: Access-Control-Request-Headers"};
 
+    /** The fixture under test. */
+    App app() {
+        return App.SPRING_BOOT;
+    }
+
     /** Starts the three Boot JVMs at once (each takes seconds to start). */
     @BeforeAll
-    static void startAllModes() throws Exception {
+    void startAllModes() throws Exception {
         List<Thread> starting = new ArrayList<>();
         List<Throwable> failed = new CopyOnWriteArrayList<>();
         for (Setup setup : List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT)) {
             Thread t = new Thread(() -> {
                 try {
-                    DemoServers.get(App.SPRING_BOOT, setup);
+                    DemoServers.get(app(), setup);
                 } catch (Throwable e) {
                     failed.add(e);
                 }
@@ -48,6 +57,12 @@ class SpringBootMvcTest {
         if (!failed.isEmpty()) {
             throw new AssertionError("cannot start the Spring Boot app", failed.get(0));
         }
+    }
+
+    /** The Boot JVMs are the heaviest fixtures and no other class uses them: gone before the next class starts its own. */
+    @AfterAll
+    void stopAllModes() {
+        DemoServers.stop(app());
     }
 
     static String[] get(String origin) {
@@ -73,8 +88,8 @@ class SpringBootMvcTest {
                 "Access-Control-Allow-Headers: content-type, x-token", "Access-Control-Max-Age: 1800");
     }
 
-    static Exchange send(Setup setup, int expectedReports, String method, String path, String... headers) throws Exception {
-        return Exchange.send(DemoServers.get(App.SPRING_BOOT, setup), "servlet", expectedReports, method, path, headers);
+    Exchange send(Setup setup, int expectedReports, String method, String path, String... headers) throws Exception {
+        return Exchange.send(DemoServers.get(app(), setup), "servlet", expectedReports, method, path, headers);
     }
 
     @Test

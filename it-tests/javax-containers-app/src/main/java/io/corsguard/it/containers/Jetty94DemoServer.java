@@ -6,10 +6,15 @@ import java.util.EnumSet;
 import javax.servlet.DispatcherType;
 import org.eclipse.jetty.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.server.handler.HandlerList;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlets.CrossOriginFilter;
 
-/** The demo API on Jetty 9.4 (javax.servlet 3.1) with a plain servlet; prints the READY line it-tests waits for. */
+/**
+ * The demo API on Jetty 9.4 (javax.servlet 3.1) with a plain servlet, and a {@link ReflectingHandler}
+ * at /handler; prints the READY line it-tests waits for. it-tests/jetty10-app runs the same classes
+ * on Jetty 10.
+ */
 public final class Jetty94DemoServer {
     private Jetty94DemoServer() {
     }
@@ -37,7 +42,7 @@ public final class Jetty94DemoServer {
         xo.setInitParameter(CrossOriginFilter.ALLOWED_HEADERS_PARAM, "*");
         xo.setInitParameter(CrossOriginFilter.CHAIN_PREFLIGHT_PARAM, "false");
         ctx.addServlet(JavaxCaseServlets.Cases.class, "/xo/*");
-        server.setHandler(ctx);
+        server.setHandler(new HandlerList(new ReflectingHandler(), ctx));
         server.start();
         System.out.println("jetty " + Server.getVersion());
         System.out.println("READY servlet=" + connector.getLocalPort());

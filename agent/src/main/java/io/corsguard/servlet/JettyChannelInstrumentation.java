@@ -1,0 +1,60 @@
+package io.corsguard.servlet;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.corsguard.bootstrap.ServletBridge;
+import io.corsguard.install.ServerInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * The commit hook of Jetty 9.4 and 10 (javax): {@code HttpChannel.sendResponse(MetaData.Response,
+ * ByteBuffer, boolean, Callback)}, which every write passes and whose first call without a head of
+ * its own commits the response (checked in the sources of jetty-server 9.4.54.v20240208 and
+ * 10.0.26; the advice picks that call). Both have that method; their
+ * {@code HttpFields} is a class in 9.4 and an interface in 10, so each gets the advice compiled
+ * against it, told apart by the return type of {@code MetaData.Response.getFields()}. Live only
+ * while {@code CorsGuardBridge.enabled("jetty-channel-commit-hook")}.
+ */
+public final class JettyChannelInstrumentation implements ServerInstrumentation {
+
+    static final String HTTP_CHANNEL = "org.eclipse.jetty.server.HttpChannel";
+
+    @Override
+    public String name() {
+        return "jetty-channel";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
+        builder = CommitHook.weave(builder, adviceLoader, CommitHook.names(HTTP_CHANNEL), sendResponse(false),
+            "io.corsguard.servlet.Jetty9CommitHookAdvice", ServletBridge::markJettyChannelCommitHook);
+        return CommitHook.weave(builder, adviceLoader, CommitHook.names(HTTP_CHANNEL), sendResponse(true),
+            "io.corsguard.servlet.Jetty10CommitHookAdvice", ServletBridge::markJettyChannelCommitHook);
+    }
+
+    /** {@code sendResponse(MetaData.Response, ByteBuffer, boolean, Callback)}, on a Jetty whose {@code HttpFields} is an interface (10) or a class (9.4). */
+    static ElementMatcher<MethodDescription> sendResponse(final boolean fieldsInterface) {
+        return isMethod().and(named("sendResponse")).and(takesArguments(4))
+            .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Response")))
+            .and(takesArgument(3, named("org.eclipse.jetty.util.Callback")))
+            .and(new ElementMatcher.Junction.AbstractBase<MethodDescription>() {
+                @Override
+                public boolean matches(MethodDescription method) {
+                    TypeDefinition type = method.getParameters().get(0).getType();
+                    // getFields() is declared by MetaData, the superclass of MetaData.Response
+                    for (; type != null; type = type.getSuperClass()) {
+                        for (MethodDescription m : type.getDeclaredMethods().filter(named("getFields").and(takesArguments(0)))) {
+                            return m.getReturnType().asErasure().isInterface() == fieldsInterface;
+                        }
+                    }
+                    return false;
+                }
+            });
+    }
+}
