@@ -28,7 +28,9 @@
 # READY_TIMEOUT (60 s: how long a server may take to answer). SKIP_ATTACH=1 / SKIP_MEMORY=1, ATTACH_RUNS (5), MEMORY_CONFIGS ("none correct"), WARMUP_MEM (5),
 # MEMORY_REQUESTS (1000000 per server); see the attach and memory sections below.
 # BASE_AGENT: a second agent jar (e.g. built from an earlier commit); configurations base-off,
-# base-monitor, base-correct run it, so before/after start in the same alternation.
+# base-monitor, base-correct run it, so before/after start in the same alternation. ALT_AGENT:
+# a third jar, configurations alt-off, alt-monitor, alt-correct. AGENT: the jar behind off,
+# monitor, correct (default: agent/target/corsguard-agent.jar).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -43,7 +45,7 @@ CONFIGS=(${CONFIGS:-none off monitor correct otel})
 OTEL_VERSION="${OTEL_VERSION:-2.10.0}"
 OTEL_JAR="${OTEL_JAR:-$HOME/.m2/repository/io/opentelemetry/javaagent/opentelemetry-javaagent/$OTEL_VERSION/opentelemetry-javaagent-$OTEL_VERSION.jar}"
 OUT="${OUT:-$ROOT/agent/src/jmh/results/$(date -u +%Y%m%dT%H%M%SZ)}"
-AGENT="$ROOT/agent/target/corsguard-agent.jar"
+AGENT="${AGENT:-$ROOT/agent/target/corsguard-agent.jar}"
 APP="$ROOT/demo-app/target/demo-app.jar"
 SP=18080
 NP=18081
@@ -63,6 +65,10 @@ jvm_args() {
             # another build of the agent (BASE_AGENT), for before/after comparisons in one run
             [ -f "${BASE_AGENT:-}" ] || { echo "BASE_AGENT not set or missing: ${BASE_AGENT:-}" >&2; exit 1; }
             echo "-javaagent:$BASE_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${1#base-}" ;;
+        alt-off|alt-monitor|alt-correct)
+            # a third build (ALT_AGENT): two candidate changes against the same base in one run
+            [ -f "${ALT_AGENT:-}" ] || { echo "ALT_AGENT not set or missing: ${ALT_AGENT:-}" >&2; exit 1; }
+            echo "-javaagent:$ALT_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${1#alt-}" ;;
         otel)
             [ -f "$OTEL_JAR" ] || { echo "OpenTelemetry agent jar not found: $OTEL_JAR" >&2; exit 1; }
             echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.service.name=demo" ;;

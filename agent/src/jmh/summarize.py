@@ -8,7 +8,7 @@ import os
 import statistics
 import sys
 
-CONFIGS = ["none", "base-off", "off", "base-monitor", "monitor", "base-correct", "correct", "otel"]
+CONFIGS = ["none", "base-off", "off", "alt-off", "base-monitor", "monitor", "alt-monitor", "base-correct", "correct", "alt-correct", "otel"]
 
 
 def read(path):

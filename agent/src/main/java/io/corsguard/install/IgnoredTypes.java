@@ -34,12 +34,18 @@ final class IgnoredTypes {
         return false;
     }
 
-    /** The agent builder's ignore matcher: the names above, then synthetic types (which needs the class file). */
+    /**
+     * The agent builder's ignore matcher: the names above. Not synthetic types: asking for the
+     * modifiers here parsed the class file of every class not ignored by name (e.g. all of Netty),
+     * though the families reject most of them by name; the one matcher that reads class files
+     * anyway ({@code servlet.ServletApiTypes}) leaves synthetic types out, the others match named
+     * server classes.
+     */
     static ElementMatcher.Junction<TypeDescription> matcher() {
         return new ElementMatcher.Junction.AbstractBase<TypeDescription>() {
             @Override
             public boolean matches(TypeDescription type) {
-                return byName(type.getName()) || type.isSynthetic();
+                return byName(type.getName());
             }
         };
     }

@@ -1,22 +1,10 @@
 package io.corsguard.report;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.status.NopStatusListener;
 import io.corsguard.policy.Decision;
 import io.corsguard.policy.HeaderLines;
 import io.corsguard.policy.RequestFacts;
 import io.corsguard.policy.Violation;
-import org.slf4j.Logger;
 
-import java.io.FilterOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,12 +14,14 @@ import java.util.function.LongSupplier;
 /**
  * The violation log (DESIGN §3), the agent's own messages, counters and learned origins.
  *
- * <p>Logging goes through a private logback {@link LoggerContext} built here, never through
+ * <p>{@code log.file} is written through a private logback context ({@link LogFile}), never through
  * slf4j's {@code LoggerFactory}: the agent jar sits on the application's class path, and logback's
  * default lookup would read the application's {@code logback.xml} (and the application's slf4j
  * would see ours). In the agent jar slf4j and logback are relocated under
  * {@code io.corsguard.shaded}. Nothing here touches the application's logging or system
- * properties, and logback's own status messages are silenced.
+ * properties, and logback's own status messages are silenced. Lines for stderr (agent messages,
+ * and violation lines without {@code log.file}) are written directly, one write per line: without
+ * {@code log.file} no logback class is loaded, which keeps ~130 classes off the JVM's start.
  *
  * <p>Violation lines go to {@code log.file} or stderr regardless of {@code log.level}; agent
  * messages ({@code [corsguard] LEVEL message}) always go to stderr, filtered by {@code log.level}.
@@ -46,10 +36,23 @@ public final class Reporter implements AutoCloseable {
     private static final int MAX_CAUSES = 8;
     private static final String DEFAULT_CONSEQUENCE = "the response went out as written";
 
+    private static final int TRACE = 0;
+    private static final int DEBUG = 1;
+    private static final int INFO = 2;
+    private static final int WARN = 3;
+    private static final int ERROR = 4;
+    private static final int OFF = 5;
+    private static final String[] LEVEL_NAMES = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
+
     private final ReportSettings settings;
-    private final LoggerContext context;
-    private final Logger violationLog;
-    private final Logger agentLog;
+    /**
+     * Only with {@code log.file}, else {@code null}: lines for stderr are written directly, since
+     * building a logback context costs ~130 classes at the JVM's start.
+     */
+    private final LogFile logFile;
+    /** Agent messages below this level ({@code log.level}) are not written. */
+    private final int agentLevel;
+    private volatile boolean closed;
     private final LineFormat format;
     private final Dedupe dedupe;
     private final Counters counters;
@@ -65,35 +68,13 @@ public final class Reporter implements AutoCloseable {
         this.counters = counters;
         this.learned = learned;
         this.format = new LineFormat(settings.format());
-        this.context = new LoggerContext();
-        context.setName("corsguard");
-        // logback reads the MDC from its context; left unset, every append fails with an NPE
-        context.setMDCAdapter(new NoMdc());
-        // a listener present means logback never falls back to printing its status on errors
-        context.getStatusManager().add(new NopStatusListener());
-        context.start();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.OFF);
-
-        OutputStreamAppender<ILoggingEvent> stderr = appender("stderr", err, "[corsguard] %level %msg%n%nopex");
-        ch.qos.logback.classic.Logger agent = context.getLogger("corsguard.agent");
-        agent.setAdditive(false);
-        agent.setLevel(Level.toLevel(settings.logLevel(), Level.INFO));
-        agent.addAppender(stderr);
-        this.agentLog = agent;
-
-        ch.qos.logback.classic.Logger report = context.getLogger("corsguard.report");
-        report.setAdditive(false);
-        report.setLevel(Level.INFO);
-        OutputStreamAppender<ILoggingEvent> reportOut = null;
-        if (settings.logFile() != null) {
-            reportOut = fileAppender(settings.logFile());
-            if (reportOut == null) {
-                agentLog.warn("cannot open log.file " + LineFormat.textEscaped(settings.logFile(), MAX_MESSAGE)
-                    + "; violation reports go to stderr");
-            }
+        this.agentLevel = level(settings.logLevel());
+        LogFile opened = settings.logFile() == null ? null : LogFile.open(settings.logFile());
+        this.logFile = opened;
+        if (settings.logFile() != null && opened == null) {
+            agentLine(WARN, "cannot open log.file " + LineFormat.textEscaped(settings.logFile(), MAX_MESSAGE)
+                + "; violation reports go to stderr");
         }
-        report.addAppender(reportOut != null ? reportOut : appender("report-stderr", err, "%msg%n%nopex"));
-        this.violationLog = report;
 
         this.dedupe = new Dedupe(settings.dedupeWindowMillis(), format, new Dedupe.Sink() {
             @Override
@@ -195,30 +176,30 @@ public final class Reporter implements AutoCloseable {
     }
 
     public boolean debugEnabled() {
-        return agentLog.isDebugEnabled();
+        return agentLevel <= DEBUG;
     }
 
     public void debug(String message) {
-        if (agentLog.isDebugEnabled()) {
-            agentLog.debug(LineFormat.textEscaped(message, MAX_MESSAGE));
+        if (agentLevel <= DEBUG) {
+            agentLine(DEBUG, LineFormat.textEscaped(message, MAX_MESSAGE));
         }
     }
 
     public void info(String message) {
-        if (agentLog.isInfoEnabled()) {
-            agentLog.info(LineFormat.textEscaped(message, MAX_MESSAGE));
+        if (agentLevel <= INFO) {
+            agentLine(INFO, LineFormat.textEscaped(message, MAX_MESSAGE));
         }
     }
 
     public void warn(String message) {
-        if (agentLog.isWarnEnabled()) {
-            agentLog.warn(LineFormat.textEscaped(message, MAX_MESSAGE));
+        if (agentLevel <= WARN) {
+            agentLine(WARN, LineFormat.textEscaped(message, MAX_MESSAGE));
         }
     }
 
     public void error(String message) {
-        if (agentLog.isErrorEnabled()) {
-            agentLog.error(LineFormat.textEscaped(message, MAX_MESSAGE));
+        if (agentLevel <= ERROR) {
+            agentLine(ERROR, LineFormat.textEscaped(message, MAX_MESSAGE));
         }
     }
 
@@ -236,7 +217,7 @@ public final class Reporter implements AutoCloseable {
      */
     public void agentFailure(String kind, Throwable failure, String consequence) {
         String k = kind == null ? Counters.OTHER_KIND : kind;
-        if (!counters.error(k) || !agentLog.isErrorEnabled()) {
+        if (!counters.error(k) || agentLevel > ERROR) {
             return;
         }
         StringBuilder sb = new StringBuilder(512);
@@ -249,7 +230,7 @@ public final class Reporter implements AutoCloseable {
             sb.append(": ");
             stackTrace(sb, failure);
         }
-        agentLog.error(sb.toString());
+        agentLine(ERROR, sb.toString());
     }
 
     /** Like {@link Throwable#printStackTrace}, but every line escaped and bounded. */
@@ -281,78 +262,61 @@ public final class Reporter implements AutoCloseable {
 
     /** Flushes and stops the private logging context (closing {@code log.file}). Idempotent. */
     @Override
-    public void close() {
-        if (!context.isStarted()) {
+    public synchronized void close() {
+        if (closed) {
             return;
         }
         try {
             dedupe.flush();
         } finally {
-            context.stop();
+            closed = true;
+            if (logFile != null) {
+                logFile.close();
+            }
         }
     }
 
     private void writeLine(String body, long count, boolean folded) {
         counters.lineWritten();
-        violationLog.info(format.line(body, clock.getAsLong(), count, folded));
-    }
-
-    // ---- logback wiring, by hand: no Joran, no ServiceLoader, no system properties ----
-
-    private PatternLayoutEncoder encoder(String pattern) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(pattern);
-        encoder.setCharset(StandardCharsets.UTF_8);
-        encoder.start();
-        return encoder;
-    }
-
-    /** Stderr ({@code System.err} at each write, so a later {@code System.setErr} is honoured) or, for tests, {@code out}. */
-    private OutputStreamAppender<ILoggingEvent> appender(String name, PrintStream out, String pattern) {
-        OutputStreamAppender<ILoggingEvent> a;
-        if (out == null) {
-            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-            console.setTarget("System.err");
-            a = console;
+        String line = format.line(body, clock.getAsLong(), count, folded);
+        if (logFile != null) {
+            logFile.write(line);
         } else {
-            a = new OutputStreamAppender<>();
-        }
-        a.setName(name);
-        a.setContext(context);
-        a.setEncoder(encoder(pattern));
-        if (out != null) {
-            a.setOutputStream(new NonClosing(out));
-        }
-        a.start();
-        return a;
-    }
-
-    private OutputStreamAppender<ILoggingEvent> fileAppender(String file) {
-        FileAppender<ILoggingEvent> a = new FileAppender<>();
-        a.setName("report-file");
-        a.setContext(context);
-        a.setFile(file);
-        a.setAppend(true);
-        a.setEncoder(encoder("%msg%n%nopex"));
-        a.start();
-        return a.isStarted() ? a : null;
-    }
-
-    /** Stopping our context must not close a stream we were handed. */
-    private static final class NonClosing extends FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
+            write(line);
         }
     }
+
+    /** {@code [corsguard] LEVEL message} on stderr. */
+    private void agentLine(int level, String message) {
+        write("[corsguard] " + LEVEL_NAMES[level] + " " + message);
+    }
+
+    /**
+     * One line to stderr ({@code System.err} at each write, so a later {@code System.setErr} is
+     * honoured) or, for tests, to {@code err}: one write of the UTF-8 bytes, flushed. Nothing
+     * after {@link #close()}.
+     */
+    private void write(String line) {
+        if (closed) {
+            return;
+        }
+        byte[] bytes = (line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+        PrintStream out = err != null ? err : System.err;
+        out.write(bytes, 0, bytes.length);
+        out.flush();
+    }
+
+    /** {@code log.level} as logback's {@code Level.toLevel} read it: {@code all}, {@code off}, unknown names mean info. */
+    private static int level(String name) {
+        for (int i = 0; i < LEVEL_NAMES.length; i++) {
+            if (LEVEL_NAMES[i].equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        if ("all".equalsIgnoreCase(name)) {
+            return TRACE;
+        }
+        return "off".equalsIgnoreCase(name) ? OFF : INFO;
+    }
+
 }

@@ -3,7 +3,11 @@ package io.corsguard.servlet;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.modifier.SyntheticState;
+import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
@@ -69,5 +73,17 @@ class ServletApiTypesTest {
             assertTrue(matches(response, "org.apache.catalina.connector.ResponseFacade", LOADER));
             assertFalse(matches(response, "javax.servlet.http.HttpServletResponseWrapper", LOADER));
         }
+    }
+
+    @Test
+    void syntheticClassesAreNotMatched() {
+        AgentBuilder.RawMatcher service = new ServletApiTypes("javax.servlet").matcher(ServletApiTypes.SERVLET_OR_FILTER, 0);
+        TypeDescription plain = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
+            .name("test.GeneratedServlet").make().getTypeDescription();
+        TypeDescription synthetic = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
+            .name("test.SyntheticServlet").modifiers(Visibility.PUBLIC, SyntheticState.SYNTHETIC)
+            .make().getTypeDescription();
+        assertTrue(service.matches(plain, LOADER, null, null, null), "a servlet subclass");
+        assertFalse(service.matches(synthetic, LOADER, null, null, null), "the same, marked synthetic");
     }
 }
