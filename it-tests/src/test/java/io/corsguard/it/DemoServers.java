@@ -62,6 +62,8 @@ public final class DemoServers {
         UNDERTOW,
         /** it-tests/javax-containers-app on Jetty 9.4 (javax.servlet 3.1, plus a plain handler at /handler): judged by the Jetty 9.4/10 commit hook. */
         JETTY94,
+        /** it-tests/tomcat101-app: the jakarta-containers-app servlets on a plain embedded Tomcat 10.1: judged by the Tomcat commit hook. */
+        TOMCAT101,
         /** the same fixture classes on Jetty 10 (javax.servlet 4.0), from it-tests/jetty10-app/target/lib: judged by the Jetty 9.4/10 commit hook. */
         JETTY10,
         /** fixtures.FuzzEchoServers: Tomcat 9 and Netty 4.1 answering with the lines each request asks for (wire fuzzing). */
@@ -81,6 +83,10 @@ public final class DemoServers {
     /** it-tests/jetty10-app/target: lib/ holds the javax fixture's jar and Jetty 10. */
     static final java.nio.file.Path JETTY10_CONTAINERS = java.nio.file.Paths.get(
         System.getProperty("corsguard.jetty10.containers", "jetty10-app/target")).toAbsolutePath();
+
+    /** it-tests/tomcat101-app/target: classes/ and lib/ (Tomcat 10.1 and the jakarta fixture servlets). */
+    static final java.nio.file.Path TOMCAT101_CONTAINERS = java.nio.file.Paths.get(
+        System.getProperty("corsguard.tomcat101.containers", "tomcat101-app/target")).toAbsolutePath();
 
     static String fixtureClasspath(java.nio.file.Path target) {
         return target.resolve("classes") + java.io.File.pathSeparator + target.resolve("lib") + java.io.File.separator + "*";
@@ -178,6 +184,9 @@ public final class DemoServers {
                     // the demo jar's Tomcat 11, and the fixture from the test classes (it uses no servlet API type)
                     jvm = ChildJvm.start(jvmArgs, ChildJvm.DEMO_JAR + java.io.File.pathSeparator + ChildJvm.IT_DIR.resolve("test-classes"),
                         "io.corsguard.it.fixtures.TomcatCorsFilterServer");
+                    break;
+                case TOMCAT101:
+                    jvm = ChildJvm.start(jvmArgs, fixtureClasspath(TOMCAT101_CONTAINERS), "io.corsguard.it.containers.Tomcat101DemoServer");
                     break;
                 case JETTY10:
                     jvm = ChildJvm.start(jvmArgs, fixtureClasspath(JETTY10_CONTAINERS), "io.corsguard.it.containers.Jetty94DemoServer");

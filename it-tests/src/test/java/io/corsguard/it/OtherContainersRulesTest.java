@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(DemoServers.Lifecycle.class)
 class OtherContainersRulesTest {
 
-    static final List<App> APPS = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94, App.JETTY10);
+    static final List<App> APPS = List.of(App.TOMCAT101, App.JETTY12, App.UNDERTOW, App.JETTY94, App.JETTY10);
     static final List<Setup> SETUPS = List.of(Setup.NO_AGENT, Setup.MONITOR, Setup.CORRECT);
     /** The containers with a commit hook, run again with it switched off: the generic layer judges them. */
     static final List<App> HOOKED = List.of(App.JETTY12, App.UNDERTOW, App.JETTY94);
