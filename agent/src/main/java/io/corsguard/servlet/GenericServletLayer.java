@@ -151,7 +151,7 @@ public final class GenericServletLayer implements ServletLayer {
         // Vary: Origin.
         String[] ops = CorsGuardBridge.preview(SERVER, s.request, status, s.sent.toArray(new String[0]), s.sent.size() / 2);
         List<String> target = applied(s.sent, ops);
-        if (!same(values(target, ACAO), values(s.pairs, ACAO)) && !coversOrigin(values(target, VARY))) {
+        if (!values(target, ACAO).equals(values(s.pairs, ACAO)) && !coversOrigin(values(target, VARY))) {
             for (String v : values(target, ACAO)) {
                 if (!v.equals("*")) {
                     // an ACAO line that differs from the app's because a removal failed: what is
@@ -180,7 +180,7 @@ public final class GenericServletLayer implements ServletLayer {
         List<String> plan = new ArrayList<>();
         for (String name : names) {
             List<String> want = values(target, name);
-            if (same(values(current, name), want)) {
+            if (values(current, name).equals(want)) {
                 continue;
             }
             String kind = ServletBridge.SET;
@@ -223,10 +223,6 @@ public final class GenericServletLayer implements ServletLayer {
             }
         }
         return out;
-    }
-
-    private static boolean same(List<String> a, List<String> b) {
-        return a.equals(b);
     }
 
     /** A Vary token {@code Origin} (any case) or {@code *}. */
@@ -331,20 +327,6 @@ public final class GenericServletLayer implements ServletLayer {
             }
         }
         return false;
-    }
-
-    private static String join(List<String> values) {
-        if (values.size() == 1) {
-            return values.get(0);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String v : values) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(v);
-        }
-        return sb.toString();
     }
 
     private static String joined(String first, Enumeration<String> all) {

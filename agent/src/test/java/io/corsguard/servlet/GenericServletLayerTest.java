@@ -121,8 +121,8 @@ class GenericServletLayerTest extends TomcatServletTestSupport {
     void keepsOriginInVary() throws Exception {
         List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
             "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Write: set vary Accept-Encoding");
-        // as one line at write time, then as two at the end: the same list to a cache
-        assertEquals("Accept-Encoding, Origin", String.join(", ", RawHttp.values(head, "Vary")));
+        // the preview's lines (this script adds Origin as a line of its own), as the commit hook writes them
+        assertEquals(List.of("Accept-Encoding", "Origin"), RawHttp.values(head, "Vary"));
     }
 
     /**
