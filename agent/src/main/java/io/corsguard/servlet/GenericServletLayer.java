@@ -122,6 +122,10 @@ public final class GenericServletLayer implements ServletLayer {
         } else {
             return null;
         }
+        if ((ops == null || ops.length == 0) && s.sent.equals(s.pairs)) {
+            // nothing to change (the common case, with no CORS line at all): nothing allocated
+            return null;
+        }
         // every CORS name is made what the ops make of the view, including names corrected at
         // write time that the decision leaves as the app wrote them
         List<String> target = applied(s.pairs, ops);
