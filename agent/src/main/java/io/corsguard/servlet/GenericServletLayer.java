@@ -177,18 +177,26 @@ public final class GenericServletLayer implements ServletLayer {
     /**
      * The plan that makes each of {@code names} hold exactly its lines in {@code target}, given the
      * container holds {@code current}: {@code setHeader} replaces every line of the name, so the
-     * first value is set, the rest added; none: {@code setHeader(name, null)}. Names whose lines
-     * already match are left alone.
+     * first value is set, the rest added (only the new ones when the current lines begin the
+     * target); none: {@code setHeader(name, null)}. Names whose lines already match are left alone.
      */
     private static List<String> plan(List<String> current, List<String> target, List<String> names) {
         List<String> plan = new ArrayList<>();
         for (String name : names) {
             List<String> want = values(target, name);
-            if (values(current, name).equals(want)) {
+            List<String> have = values(current, name);
+            if (have.equals(want)) {
                 continue;
             }
             String kind = ServletBridge.SET;
-            for (String v : want) {
+            int from = 0;
+            if (!have.isEmpty() && want.size() > have.size() && want.subList(0, have.size()).equals(have)) {
+                // lines only added (Vary: Origin after the app's Vary lines): the app's lines are
+                // not written again, so a value the policy would not re-emit is left as it is
+                kind = ServletBridge.ADD;
+                from = have.size();
+            }
+            for (String v : want.subList(from, want.size())) {
                 plan.add(kind);
                 plan.add(name);
                 plan.add(v);
