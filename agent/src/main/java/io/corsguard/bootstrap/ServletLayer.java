@@ -12,8 +12,8 @@ import java.util.Enumeration;
  * Methods returning a plan return {@code null} when the shell has nothing to do, else triples
  * {@code [kind, name, value, ...]} with kind {@link ServletBridge#SET} ({@code setHeader}; a
  * {@code null} value asks for removal, which Servlet 6 containers honour) or
- * {@link ServletBridge#ADD} ({@code addHeader}). A shell that applies a plan calls
- * {@link #applied} afterwards, in a {@code finally}.
+ * {@link ServletBridge#ADD} ({@code addHeader}). A shell that applies a plan asks
+ * {@link #settle} for a follow-up plan after it and calls {@link #applied} afterwards, in a {@code finally}.
  */
 public interface ServletLayer {
 
@@ -51,6 +51,14 @@ public interface ServletLayer {
 
     /** {@code AsyncContext.complete()}: judge and release. */
     String[] complete(Object response, int status);
+
+    /**
+     * Called by a shell after applying a plan (before {@link #applied}): {@code null} when the
+     * container now holds what the plan meant, else a further plan for what it does hold (a
+     * removal the container ignored, as containers before Servlet 6 do). Shells call it at most
+     * a few times per plan.
+     */
+    String[] settle(Object response, int status);
 
     /** The shell finished applying a plan (or {@link #end}/{@link #complete} returned none). */
     void applied(Object response);

@@ -18,6 +18,8 @@ import java.util.List;
 public final class GenericServletLayer implements ServletLayer {
 
     static final String SERVER = "servlet";
+    private static final String ACAO = "Access-Control-Allow-Origin";
+    private static final String VARY = "Vary";
 
     private final WeakIdentityMap<State> states = new WeakIdentityMap<>();
 
@@ -41,7 +43,12 @@ public final class GenericServletLayer implements ServletLayer {
     @Override
     public String[] onWrite(Object response, String name, String value, boolean add, int status) {
         State s = states.get(response);
-        if (s == null || s.applying) {
+        if (s == null) {
+            return null;
+        }
+        if (s.applying) {
+            // the shell's own writes; a null value is a removal the container performed
+            write(s.sent, name, value, add);
             return null;
         }
         if (!add) {
@@ -53,49 +60,47 @@ public final class GenericServletLayer implements ServletLayer {
         s.dirty = true;
         if (value == null) {
             // a removal the container performed: judged at the next point before commit
+            removeAll(s.sent, name);
             return null;
         }
+        // what the container holds if the call proceeds
+        List<String> after = new ArrayList<>(s.sent);
+        write(after, name, value, add);
         // never reported: the one decide() per response is made at the first point before commit
         String[] ops = CorsGuardBridge.preview(SERVER, s.request, status, s.lines(), s.count());
+        List<String> target = applied(s.pairs, ops);
+        List<String> names;
         if (s.decided) {
             // After the decision (the app has the body channel, or flushed): this may be the last
-            // point before commit the layer sees, so every name the preview touches is set now,
-            // the written one included.
+            // point before commit the layer sees, so every CORS name is made what the preview
+            // makes of the view, the written one included.
             s.dirty = false;
-            if (ops == null || ops.length == 0) {
-                return null;
-            }
-            List<String> plan = plan(s, ops);
-            if (!touches(ops, name)) {
-                plan.add(0, value);
-                plan.add(0, name);
-                plan.add(0, add ? ServletBridge.ADD : ServletBridge.SET);
-            }
-            s.applying = true;
-            return plan.toArray(new String[0]);
+            names = names(after, target);
+        } else {
+            // Before the decision the head is not complete: only the written name is made what
+            // the preview makes of it (other names wait for the decision). Its earlier
+            // write-time corrections are in the container's lines, not in the view, so a name the
+            // preview leaves alone goes back to the app's lines (e.g. a Vary line holding Origin
+            // written after Origin was appended to another).
+            names = new ArrayList<>(1);
+            names.add(name);
         }
-        // Before the decision the head is not complete: only the written name is corrected here
-        // (other names wait for the decision).
-        if (ops == null || !touches(ops, name)) {
+        if (plan(after, target, names).isEmpty()) {
+            s.sent.clear();
+            s.sent.addAll(after);
             return null;
         }
-        List<String> corrected = applied(s, ops);
-        List<String> target = new ArrayList<>(2);
-        for (int i = 0; i < corrected.size(); i += 2) {
-            if (corrected.get(i).equalsIgnoreCase(name)) {
-                target.add(corrected.get(i + 1));
-            }
+        // instead of the call: the name's lines (and after the decision every other name's)
+        // written as the target, first with setHeader (replacing every line of the name), the
+        // rest added; none: setHeader(name, null), which Servlet 6 containers perform as removal
+        // and older ones ignore, so the write is skipped at least (an untrusted origin's ACAC or
+        // Access-Control-Allow-Private-Network, CG014, ...)
+        if (!containsIgnoreCase(names, name)) {
+            names.add(name);
         }
-        if (!add && target.size() == 1 && target.get(0).equals(value)) {
-            return null;
-        }
-        // Instead of the call, one setHeader replacing all of the name's lines: none (the ops
-        // remove every line of the name, e.g. an untrusted origin's ACAC or
-        // Access-Control-Allow-Private-Network: the write is skipped, and earlier lines go too where
-        // setHeader(name, null) removes, as in Servlet 6 containers), or one, list headers (Vary)
-        // joined with ", ".
+        s.expected = s.decided ? target : null;
         s.applying = true;
-        return new String[] {ServletBridge.SET, name, target.isEmpty() ? null : join(target)};
+        return plan(s.sent, target, names).toArray(new String[0]);
     }
 
     @Override
@@ -117,39 +122,87 @@ public final class GenericServletLayer implements ServletLayer {
         } else {
             return null;
         }
-        if (ops == null || ops.length == 0) {
+        if ((ops == null || ops.length == 0) && s.sent.equals(s.pairs)) {
+            // nothing to change (the common case, with no CORS line at all): nothing allocated
             return null;
         }
-        List<String> plan = plan(s, ops);
+        // every CORS name is made what the ops make of the view, including names corrected at
+        // write time that the decision leaves as the app wrote them
+        List<String> target = applied(s.pairs, ops);
+        List<String> plan = plan(s.sent, target, names(s.sent, target));
+        if (plan.isEmpty()) {
+            return null;
+        }
+        s.expected = target;
         s.applying = true;
         return plan.toArray(new String[0]);
     }
 
-    /**
-     * The plan that makes every name the ops touch what the ops make of the view: {@code setHeader}
-     * replaces every line of the name, so the result is exactly the target (first value set, the
-     * rest added; none: {@code setHeader(name, null)}).
-     */
-    private static List<String> plan(State s, String[] ops) {
-        List<String> corrected = applied(s, ops);
-        List<String> plan = new ArrayList<>();
-        List<String> done = new ArrayList<>(4);
-        for (int i = 0; i < ops.length; i += 2) {
-            String name = ops[i];
-            if (containsIgnoreCase(done, name)) {
-                continue;
-            }
-            done.add(name);
-            String kind = ServletBridge.SET;
-            for (int j = 0; j < corrected.size(); j += 2) {
-                if (corrected.get(j).equalsIgnoreCase(name)) {
-                    plan.add(kind);
-                    plan.add(name);
-                    plan.add(corrected.get(j + 1));
-                    kind = ServletBridge.ADD;
+    @Override
+    public String[] settle(Object response, int status) {
+        State s = states.get(response);
+        if (s == null || !s.applying || s.expected == null) {
+            return null;
+        }
+        List<String> expected = s.expected;
+        s.expected = null;
+        if (plan(s.sent, expected, names(s.sent, expected)).isEmpty()) {
+            return null;
+        }
+        // The container ignored a removal (before Servlet 6): a line the app wrote earlier, which
+        // its write-time preview kept, stays. What is sent is then judged as it is (unreported),
+        // so it stays consistent: e.g. an ACAC that stays keeps its ACAO set to the origin and
+        // Vary: Origin.
+        String[] ops = CorsGuardBridge.preview(SERVER, s.request, status, s.sent.toArray(new String[0]), s.sent.size() / 2);
+        List<String> target = applied(s.sent, ops);
+        if (!values(target, ACAO).equals(values(s.pairs, ACAO)) && !coversOrigin(values(target, VARY))) {
+            for (String v : values(target, ACAO)) {
+                if (!v.equals("*")) {
+                    // an ACAO line that differs from the app's because a removal failed: what is
+                    // sent depends on the request's Origin, and a cache must know it
+                    target.add(VARY);
+                    target.add("Origin");
+                    break;
                 }
             }
-            if (kind == ServletBridge.SET) {
+        }
+        List<String> plan = plan(s.sent, target, names(s.sent, target));
+        if (plan.isEmpty()) {
+            return null;
+        }
+        s.expected = target;
+        return plan.toArray(new String[0]);
+    }
+
+    /**
+     * The plan that makes each of {@code names} hold exactly its lines in {@code target}, given the
+     * container holds {@code current}: {@code setHeader} replaces every line of the name, so the
+     * first value is set, the rest added (only the new ones when the current lines begin the
+     * target); none: {@code setHeader(name, null)}. Names whose lines already match are left alone.
+     */
+    private static List<String> plan(List<String> current, List<String> target, List<String> names) {
+        List<String> plan = new ArrayList<>();
+        for (String name : names) {
+            List<String> want = values(target, name);
+            List<String> have = values(current, name);
+            if (have.equals(want)) {
+                continue;
+            }
+            String kind = ServletBridge.SET;
+            int from = 0;
+            if (!have.isEmpty() && want.size() > have.size() && want.subList(0, have.size()).equals(have)) {
+                // lines only added (Vary: Origin after the app's Vary lines): the app's lines are
+                // not written again, so a value the policy would not re-emit is left as it is
+                kind = ServletBridge.ADD;
+                from = have.size();
+            }
+            for (String v : want.subList(from, want.size())) {
+                plan.add(kind);
+                plan.add(name);
+                plan.add(v);
+                kind = ServletBridge.ADD;
+            }
+            if (want.isEmpty()) {
                 plan.add(kind);
                 plan.add(name);
                 plan.add(null);
@@ -158,13 +211,63 @@ public final class GenericServletLayer implements ServletLayer {
         return plan;
     }
 
-    private static boolean touches(String[] ops, String name) {
-        for (int i = 0; i < ops.length; i += 2) {
-            if (ops[i].equalsIgnoreCase(name)) {
-                return true;
+    /** The names (first spelling) of the lines in {@code a} and {@code b}, each once, any case. */
+    private static List<String> names(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(4);
+        addNames(out, b);
+        addNames(out, a);
+        return out;
+    }
+
+    private static void addNames(List<String> out, List<String> lines) {
+        for (int i = 0; i < lines.size(); i += 2) {
+            if (!containsIgnoreCase(out, lines.get(i))) {
+                out.add(lines.get(i));
+            }
+        }
+    }
+
+    private static List<String> values(List<String> lines, String name) {
+        List<String> out = new ArrayList<>(2);
+        for (int i = 0; i < lines.size(); i += 2) {
+            if (lines.get(i).equalsIgnoreCase(name)) {
+                out.add(lines.get(i + 1));
+            }
+        }
+        return out;
+    }
+
+    /** A Vary token {@code Origin} (any case) or {@code *}. */
+    private static boolean coversOrigin(List<String> vary) {
+        for (String line : vary) {
+            for (String token : line.split(",")) {
+                String t = token.trim();
+                if (t.equalsIgnoreCase("Origin") || t.equals("*")) {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    /** A write as the container performs it: setHeader replaces every line of the name; a null value removes. */
+    private static void write(List<String> lines, String name, String value, boolean add) {
+        if (!add) {
+            removeAll(lines, name);
+        }
+        if (value != null) {
+            lines.add(name);
+            lines.add(value);
+        }
+    }
+
+    private static void removeAll(List<String> lines, String name) {
+        for (int j = lines.size() - 2; j >= 0; j -= 2) {
+            if (lines.get(j).equalsIgnoreCase(name)) {
+                lines.remove(j + 1);
+                lines.remove(j);
+            }
+        }
     }
 
     @Override
@@ -189,6 +292,7 @@ public final class GenericServletLayer implements ServletLayer {
             return;
         }
         s.applying = false;
+        s.expected = null;
         if (s.closing) {
             states.remove(response);
         }
@@ -199,6 +303,7 @@ public final class GenericServletLayer implements ServletLayer {
         State s = states.get(response);
         if (s != null && !s.applying) {
             s.clear();
+            s.sent.clear();
             s.dirty = true;
         }
     }
@@ -208,10 +313,10 @@ public final class GenericServletLayer implements ServletLayer {
         return states.size();
     }
 
-    /** The view after the ops, as pairs (bridge contract: null removes all lines of a name). */
-    private static List<String> applied(State s, String[] ops) {
-        List<String> out = new ArrayList<>(s.pairs);
-        for (int i = 0; i + 1 < ops.length; i += 2) {
+    /** The lines after the ops, as pairs (bridge contract: null removes all lines of a name). */
+    private static List<String> applied(List<String> lines, String[] ops) {
+        List<String> out = new ArrayList<>(lines);
+        for (int i = 0; ops != null && i + 1 < ops.length; i += 2) {
             if (ops[i + 1] == null) {
                 for (int j = out.size() - 2; j >= 0; j -= 2) {
                     if (out.get(j).equalsIgnoreCase(ops[i])) {
@@ -236,20 +341,6 @@ public final class GenericServletLayer implements ServletLayer {
         return false;
     }
 
-    private static String join(List<String> values) {
-        if (values.size() == 1) {
-            return values.get(0);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String v : values) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(v);
-        }
-        return sb.toString();
-    }
-
     private static String joined(String first, Enumeration<String> all) {
         if (all == null) {
             return first;
@@ -267,6 +358,10 @@ public final class GenericServletLayer implements ServletLayer {
         final CapturedRequest request;
         /** The CORS lines as the app wrote them: name/value pairs in order. */
         final List<String> pairs = new ArrayList<>(8);
+        /** The CORS lines the container holds (the app's writes as they passed, and the layer's). */
+        final List<String> sent = new ArrayList<>(8);
+        /** What the plan being applied makes of the lines, checked by settle(); null before the decision. */
+        List<String> expected;
         /** The reported decision was made (once per response); later points only correct. */
         boolean decided;
         /** Written since the decision and not yet corrected for. */

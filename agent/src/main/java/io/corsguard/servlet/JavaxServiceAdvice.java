@@ -69,12 +69,17 @@ public final class JavaxServiceAdvice {
         HttpServletResponse http = (HttpServletResponse) target;
         String[] plan = layer.end(http, http.getStatus(), request.isAsyncStarted());
         try {
-            for (int i = 0; plan != null && i + 2 < plan.length; i += 3) {
-                if (plan[i] == ServletBridge.ADD) {
-                    http.addHeader(plan[i + 1], plan[i + 2]);
-                } else {
-                    http.setHeader(plan[i + 1], plan[i + 2]);
+            // a removal the container ignores (before Servlet 6) leaves lines the plan did not
+            // expect: the layer then answers with a plan for what is actually there
+            for (int round = 0; plan != null && round < 3; round++) {
+                for (int i = 0; i + 2 < plan.length; i += 3) {
+                    if (plan[i] == ServletBridge.ADD) {
+                        http.addHeader(plan[i + 1], plan[i + 2]);
+                    } else {
+                        http.setHeader(plan[i + 1], plan[i + 2]);
+                    }
                 }
+                plan = layer.settle(http, http.getStatus());
             }
         } finally {
             layer.applied(http);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corsguard.bootstrap.CapturedRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -120,8 +121,98 @@ class GenericServletLayerTest extends TomcatServletTestSupport {
     void keepsOriginInVary() throws Exception {
         List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
             "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Write: set vary Accept-Encoding");
-        // as one line at write time, then as two at the end: the same list to a cache
-        assertEquals("Accept-Encoding, Origin", String.join(", ", RawHttp.values(head, "Vary")));
+        // the preview's lines (this script adds Origin as a line of its own), as the commit hook writes them
+        assertEquals(List.of("Accept-Encoding", "Origin"), RawHttp.values(head, "Vary"));
+    }
+
+    /**
+     * Closer to the real policy than miniPolicy: credentials go when an ACAC line is not exactly
+     * {@code true} or the origin is untrusted; a trusted credentialed ACAO becomes the origin;
+     * several ACAO lines for an untrusted origin go; an ACAO equal to the origin needs
+     * {@code Vary: Origin}, which replaces the Vary lines as the policy does (Origin appended).
+     */
+    static String[] policyLike(CapturedRequest request, int status, List<String> lines) {
+        List<String> acac = new ArrayList<>();
+        List<String> acao = new ArrayList<>();
+        List<String> vary = new ArrayList<>();
+        for (String line : lines) {
+            String name = line.substring(0, line.indexOf(':'));
+            String value = line.substring(line.indexOf(':') + 2);
+            (name.equalsIgnoreCase(ACAC) ? acac : name.equalsIgnoreCase(ACAO) ? acao : name.equalsIgnoreCase("Vary") ? vary : new ArrayList<String>()).add(value);
+        }
+        boolean trusted = TRUSTED.equals(request.origin);
+        List<String> ops = new ArrayList<>();
+        boolean setOrigin = false;
+        if (!acac.isEmpty() && (!trusted || !acac.equals(List.of("true")))) {
+            ops.addAll(Arrays.asList(ACAC, null));
+        } else if (!acac.isEmpty() && !acao.equals(List.of(request.origin))) {
+            setOrigin = true;
+            ops.addAll(Arrays.asList(ACAO, null, ACAO, request.origin));
+        }
+        if (!trusted && acao.size() > 1) {
+            ops.addAll(Arrays.asList(ACAO, null));
+        }
+        if ((setOrigin || acao.equals(List.of(request.origin))) && vary.stream().noneMatch(v -> v.toLowerCase().contains("origin"))) {
+            ops.addAll(Arrays.asList("Vary", null));
+            for (int i = 0; i < vary.size(); i++) {
+                ops.addAll(Arrays.asList("Vary", i == vary.size() - 1 ? vary.get(i) + ", Origin" : vary.get(i)));
+            }
+            if (vary.isEmpty()) {
+                ops.addAll(Arrays.asList("Vary", "Origin"));
+            }
+        }
+        return ops.isEmpty() ? null : ops.toArray(new String[0]);
+    }
+
+    @Test
+    @DisplayName("keeps Vary: Origin with an ACAO rewritten at write time when Tomcat 9 cannot remove the ACAC the decision strips")
+    void keepsVaryWhenTheStrippedAcacStays() throws Exception {
+        handler.script = GenericServletLayerTest::policyLike;
+        // ACAO * becomes the origin as it is written; the later ACAC: 1 makes the decision strip
+        // ACAC, which Tomcat 9 cannot remove: what is sent is made consistent instead
+        List<String> head = RawHttp.head(port, "GET", "/cors", FROM_TRUSTED,
+            "X-Write: set Access-Control-Allow-Credentials true", "X-Write: add Access-Control-Allow-Origin *",
+            "X-Write: add Access-Control-Allow-Credentials 1");
+        assertEquals(List.of("true"), RawHttp.values(head, ACAC));
+        assertEquals(List.of(TRUSTED), RawHttp.values(head, ACAO));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+        // the one reported decision saw the lines as the app wrote them
+        assertEquals(1, handler.calls.size());
+        assertEquals(List.of(ACAC + ": true", ACAO + ": *", ACAC + ": 1"), handler.lastCall().lines);
+    }
+
+    @Test
+    @DisplayName("adds Vary: Origin when Tomcat 9 keeps an ACAO line the decision removes")
+    void addsVaryWhenAnAcaoLineStays() throws Exception {
+        handler.script = GenericServletLayerTest::policyLike;
+        // the second ACAO makes both go (untrusted, several lines); Tomcat 9 keeps the first,
+        // which differs from what the app sent, so a cache must vary on Origin
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: add Access-Control-Allow-Origin null", "X-Write: add Access-Control-Allow-Origin https://evil.example");
+        assertEquals(List.of("null"), RawHttp.values(head, ACAO));
+        assertEquals(List.of("Origin"), RawHttp.values(head, "Vary"));
+    }
+
+    @Test
+    @DisplayName("does not add Origin to one Vary line when another holds it")
+    void doesNotAddOriginTwice() throws Exception {
+        // Origin is appended to the first Vary line as it is written; the app's later Vary line
+        // holds Origin itself, so the appended one goes again
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: set Access-Control-Allow-Origin https://evil.example", "X-Write: add Vary Accept-Encoding",
+            "X-Write: add Vary origin");
+        assertEquals(List.of("Accept-Encoding", "origin"), RawHttp.values(head, "Vary"));
+    }
+
+    @Test
+    @DisplayName("keeps Vary: * without adding Origin")
+    void varyStarCoversOrigin() throws Exception {
+        handler.script = GenericServletLayerTest::policyLike;
+        List<String> head = RawHttp.head(port, "GET", "/cors", UNTRUSTED,
+            "X-Write: add Access-Control-Allow-Origin null", "X-Write: add Vary *",
+            "X-Write: add Access-Control-Allow-Origin https://evil.example");
+        assertEquals(List.of("null"), RawHttp.values(head, ACAO));
+        assertEquals(List.of("*"), RawHttp.values(head, "Vary"));
     }
 
     @Test

@@ -209,8 +209,9 @@ class CorsRulesTest {
             // Documented limit (agent/src/main/java/io/corsguard/servlet/README-generic-layer.md,
             // "Removing an earlier line because of a later one, before Servlet 6"): the first ACAO
             // line is written before the second shows the duplicate, and Tomcat 9 cannot remove it;
-            // ACAC is skipped, so no credentials go out.
-            corrected = List.of(ACAO + T);
+            // ACAC is skipped, so no credentials go out, and the ACAO line that stays differs
+            // from what the app sent, so it gets Vary: Origin.
+            corrected = List.of(ACAO + T, "Vary: Origin");
         }
         assertEquals(normalised(corrected), normalised(x.corsLines()), "corrected lines on the wire; raw: " + x.corsLines());
         assertEquals(c.rules(), x.rulesAndActions(), "report lines: " + x.reportLines);
