@@ -2,6 +2,8 @@ package io.corsguard.it.springapp27;
 
 import java.util.Collections;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,6 +14,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.config.annotation.CorsRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -30,6 +33,8 @@ public class SpringCorsApp27 implements WebMvcConfigurer {
         app.addListeners((ApplicationListener<WebServerInitializedEvent>) e -> {
             System.out.println("spring-boot " + SpringBootVersion.getVersion() + ", tomcat "
                 + org.apache.catalina.util.ServerInfo.getServerNumber());
+            // the app's own logging library (Boot's logback, from the nested jar)
+            System.out.println("logback from " + ch.qos.logback.classic.LoggerContext.class.getProtectionDomain().getCodeSource().getLocation());
             System.out.println("READY servlet=" + e.getWebServer().getPort());
             System.out.flush();
         });
@@ -52,8 +57,11 @@ public class SpringCorsApp27 implements WebMvcConfigurer {
 
     @RestController
     static class Api {
+        private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+
         @GetMapping("/api/data")
-        Map<String, Object> data() {
+        Map<String, Object> data(@RequestHeader(value = "Origin", required = false) String origin) {
+            LOG.info("data for origin {}", origin);
             return Collections.singletonMap("ok", true);
         }
 
