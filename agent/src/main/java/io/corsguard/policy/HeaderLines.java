@@ -1,6 +1,7 @@
 package io.corsguard.policy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -82,26 +83,29 @@ public final class HeaderLines {
         if (patch == null || patch.isEmpty()) {
             return this;
         }
-        List<String> n = new ArrayList<>();
-        List<String> v = new ArrayList<>();
-        for (int i = 0; i < names.length; i++) {
-            n.add(names[i]);
-            v.add(values[i]);
-        }
-        String[] ops = patch.operations();
+        // arrays sized for the worst case (nothing removed), then trimmed: no lists on the hot path
+        String[] ops = patch.operationsShared();
+        String[] n = Arrays.copyOf(names, names.length + ops.length / 2);
+        String[] v = Arrays.copyOf(values, n.length);
+        int size = names.length;
         for (int i = 0; i < ops.length; i += 2) {
             if (ops[i + 1] == null) {
-                for (int j = n.size() - 1; j >= 0; j--) {
-                    if (n.get(j).equalsIgnoreCase(ops[i])) {
-                        n.remove(j);
-                        v.remove(j);
+                int kept = 0;
+                for (int j = 0; j < size; j++) {
+                    if (!n[j].equalsIgnoreCase(ops[i])) {
+                        n[kept] = n[j];
+                        v[kept] = v[j];
+                        kept++;
                     }
                 }
+                size = kept;
             } else {
-                n.add(ops[i]);
-                v.add(ops[i + 1]);
+                n[size] = ops[i];
+                v[size] = ops[i + 1];
+                size++;
             }
         }
-        return new HeaderLines(status, n.toArray(new String[0]), v.toArray(new String[0]));
+        return new HeaderLines(status, size == n.length ? n : Arrays.copyOf(n, size),
+            size == v.length ? v : Arrays.copyOf(v, size));
     }
 }
