@@ -377,11 +377,18 @@ public final class Policy {
         return out;
     }
 
+    /** The lines of one name: a singleton for the usual one line, a list from the second on. Read only. */
     private static List<String> add(List<String> list, String value) {
+        String v = value == null ? "" : value;
         if (list == null) {
-            list = new ArrayList<>(2);
+            return Collections.singletonList(v);
         }
-        list.add(value == null ? "" : value);
+        if (!(list instanceof ArrayList)) {
+            List<String> more = new ArrayList<>(4);
+            more.add(list.get(0));
+            list = more;
+        }
+        list.add(v);
         return list;
     }
 
