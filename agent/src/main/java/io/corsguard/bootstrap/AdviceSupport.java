@@ -146,7 +146,7 @@ public final class AdviceSupport {
     public static String[] addLine(String[] lines, int count, String name, String value) {
         String[] out = lines;
         if (out == null) {
-            out = new String[16];
+            out = new String[8]; // four lines: a typical CORS response has two or three
         } else if (2 * count + 2 > out.length) {
             out = new String[out.length * 2];
             System.arraycopy(lines, 0, out, 0, 2 * count);

@@ -84,8 +84,11 @@ public final class NettyRequestAdvice {
                         AdviceSupport.join(headers.getAll(HttpHeaderNames.ORIGIN)),
                         request.method().name(),
                         AdviceSupport.pathOf(request.uri()),
-                        AdviceSupport.join(headers.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)),
-                        AdviceSupport.join(headers.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)),
+                        // getAll builds a list even for an absent name: ask first (preflights only)
+                        headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)
+                            ? AdviceSupport.join(headers.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) : null,
+                        headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)
+                            ? AdviceSupport.join(headers.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)) : null,
                         headers.contains(HttpHeaderNames.COOKIE) || headers.contains(HttpHeaderNames.AUTHORIZATION));
                 }
             } catch (Throwable t) {

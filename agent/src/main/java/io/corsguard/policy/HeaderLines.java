@@ -10,24 +10,23 @@ import java.util.List;
  */
 public final class HeaderLines {
     private final int status;
-    private final String[] names;
-    private final String[] values;
+    /** {@code [n0, v0, n1, v1, ...]}; a {@code null} value reads as "". */
+    private final String[] pairs;
+    private final int count;
 
-    private HeaderLines(int status, String[] names, String[] values) {
+    private HeaderLines(int status, String[] pairs, int count) {
         this.status = status;
-        this.names = names;
-        this.values = values;
+        this.pairs = pairs;
+        this.count = count;
     }
 
-    /** From name/value pairs {@code [n0, v0, n1, v1, ...]}, the first {@code count} pairs. */
+    /**
+     * From name/value pairs {@code [n0, v0, n1, v1, ...]}, the first {@code count} pairs. The array
+     * is kept, not copied (every judged response comes through here): the caller hands it over
+     * and never writes to it again.
+     */
     public static HeaderLines ofPairs(int status, String[] pairs, int count) {
-        String[] n = new String[count];
-        String[] v = new String[count];
-        for (int i = 0; i < count; i++) {
-            n[i] = pairs[2 * i];
-            v[i] = pairs[2 * i + 1] == null ? "" : pairs[2 * i + 1];
-        }
-        return new HeaderLines(status, n, v);
+        return new HeaderLines(status, pairs, count);
     }
 
     /** Convenience for tests: {@code of(200, "Access-Control-Allow-Origin", "*", ...)}. */
@@ -35,7 +34,7 @@ public final class HeaderLines {
         if (pairs.length % 2 != 0) {
             throw new IllegalArgumentException("name/value pairs expected");
         }
-        return ofPairs(status, pairs, pairs.length / 2);
+        return ofPairs(status, pairs.clone(), pairs.length / 2);
     }
 
     public int status() {
@@ -43,26 +42,33 @@ public final class HeaderLines {
     }
 
     public int size() {
-        return names.length;
+        return count;
     }
 
     public String name(int i) {
-        return names[i];
+        if (i >= count) {
+            throw new ArrayIndexOutOfBoundsException(i);
+        }
+        return pairs[2 * i];
     }
 
     public String value(int i) {
-        return values[i];
+        if (i >= count) {
+            throw new ArrayIndexOutOfBoundsException(i);
+        }
+        String v = pairs[2 * i + 1];
+        return v == null ? "" : v;
     }
 
     /** All values of lines named {@code name} (case-insensitive), in order. */
     public List<String> values(String name) {
         List<String> out = null;
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equalsIgnoreCase(name)) {
+        for (int i = 0; i < count; i++) {
+            if (name(i).equalsIgnoreCase(name)) {
                 if (out == null) {
                     out = new ArrayList<>(2);
                 }
-                out.add(values[i]);
+                out.add(value(i));
             }
         }
         return out == null ? Collections.<String>emptyList() : out;
@@ -70,9 +76,9 @@ public final class HeaderLines {
 
     /** The lines as {@code name: value} strings, for reports and tests. */
     public List<String> asLines() {
-        List<String> out = new ArrayList<>(names.length);
-        for (int i = 0; i < names.length; i++) {
-            out.add(names[i] + ": " + values[i]);
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(name(i) + ": " + value(i));
         }
         return out;
     }
@@ -82,26 +88,32 @@ public final class HeaderLines {
         if (patch == null || patch.isEmpty()) {
             return this;
         }
-        List<String> n = new ArrayList<>();
-        List<String> v = new ArrayList<>();
-        for (int i = 0; i < names.length; i++) {
-            n.add(names[i]);
-            v.add(values[i]);
+        // one pairs array sized for the worst case (nothing removed): no lists on the hot path
+        String[] ops = patch.operationsShared();
+        String[] out = new String[2 * count + ops.length];
+        int size = 0;
+        for (int i = 0; i < count; i++) {
+            out[2 * size] = name(i);
+            out[2 * size + 1] = value(i);
+            size++;
         }
-        String[] ops = patch.operations();
         for (int i = 0; i < ops.length; i += 2) {
             if (ops[i + 1] == null) {
-                for (int j = n.size() - 1; j >= 0; j--) {
-                    if (n.get(j).equalsIgnoreCase(ops[i])) {
-                        n.remove(j);
-                        v.remove(j);
+                int kept = 0;
+                for (int j = 0; j < size; j++) {
+                    if (!out[2 * j].equalsIgnoreCase(ops[i])) {
+                        out[2 * kept] = out[2 * j];
+                        out[2 * kept + 1] = out[2 * j + 1];
+                        kept++;
                     }
                 }
+                size = kept;
             } else {
-                n.add(ops[i]);
-                v.add(ops[i + 1]);
+                out[2 * size] = ops[i];
+                out[2 * size + 1] = ops[i + 1];
+                size++;
             }
         }
-        return new HeaderLines(status, n.toArray(new String[0]), v.toArray(new String[0]));
+        return new HeaderLines(status, out, size);
     }
 }

@@ -1,6 +1,7 @@
 package io.corsguard.policy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -38,6 +39,11 @@ public final class HeaderPatch {
         return operations.clone();
     }
 
+    /** The operations without a copy, for {@link HeaderLines#apply}, which only reads them. */
+    String[] operationsShared() {
+        return operations;
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
@@ -52,46 +58,61 @@ public final class HeaderPatch {
 
     /** Builds a patch; the last {@link #replace} of a name wins. */
     public static final class Builder {
-        private final List<String> names = new ArrayList<>();
-        private final List<List<String>> values = new ArrayList<>();
+        // created on the first operation: most decisions patch nothing (hot path, every response)
+        private List<String> names;
+        private List<List<String>> values;
 
         /** Replace every line of {@code name} by {@code newValues} (none: remove the header). */
         public Builder replace(String name, List<String> newValues) {
+            return put(name, new ArrayList<>(newValues));
+        }
+
+        public Builder remove(String name) {
+            return put(name, Collections.<String>emptyList());
+        }
+
+        public Builder set(String name, String value) {
+            return put(name, Collections.singletonList(value));
+        }
+
+        /** {@code lines} is kept as given: callers pass a fresh copy or an immutable list. */
+        private Builder put(String name, List<String> lines) {
+            if (names == null) {
+                names = new ArrayList<>(4);
+                values = new ArrayList<>(4);
+            }
             for (int i = 0; i < names.size(); i++) {
                 if (names.get(i).equalsIgnoreCase(name)) {
-                    values.set(i, new ArrayList<>(newValues));
+                    values.set(i, lines);
                     return this;
                 }
             }
             names.add(name);
-            values.add(new ArrayList<>(newValues));
+            values.add(lines);
             return this;
         }
 
-        public Builder remove(String name) {
-            return replace(name, new ArrayList<String>());
-        }
-
-        public Builder set(String name, String value) {
-            List<String> one = new ArrayList<>(1);
-            one.add(value);
-            return replace(name, one);
-        }
-
         public HeaderPatch build() {
-            if (names.isEmpty()) {
+            if (names == null) {
                 return EMPTY;
             }
-            List<String> ops = new ArrayList<>();
+            int size = 0;
             for (int i = 0; i < names.size(); i++) {
-                ops.add(names.get(i));
-                ops.add(null);
-                for (String v : values.get(i)) {
-                    ops.add(names.get(i));
-                    ops.add(v);
+                size += 2 + 2 * values.get(i).size();
+            }
+            String[] ops = new String[size];
+            int k = 0;
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                ops[k++] = name;
+                ops[k++] = null;
+                List<String> v = values.get(i);
+                for (int j = 0; j < v.size(); j++) {
+                    ops[k++] = name;
+                    ops[k++] = v.get(j);
                 }
             }
-            return new HeaderPatch(ops.toArray(new String[0]));
+            return new HeaderPatch(ops);
         }
     }
 }

@@ -107,10 +107,21 @@ public final class Policy {
         if (credentialed) {
             acacValid = acac.size() == 1 && "true".equals(trimOws(acac.get(0)));
             for (String line : acac) {
-                for (String token : tokens(line, true)) {
-                    acacHasTrue |= "true".equals(token);
-                    acacAllTrueVariants &= "true".equalsIgnoreCase(token);
-                    acacAllFalse &= "false".equalsIgnoreCase(token);
+                // the tokens of tokens(line, true), scanned in place (every credentialed response)
+                int n = line.length();
+                int start = 0;
+                while (start <= n) {
+                    int comma = line.indexOf(',', start);
+                    int end = comma < 0 ? n : comma;
+                    int s = tokenStart(line, start, end);
+                    int e = tokenEnd(line, s, end);
+                    acacHasTrue |= tokenIs(line, s, e, "true", false);
+                    acacAllTrueVariants &= tokenIs(line, s, e, "true", true);
+                    acacAllFalse &= tokenIs(line, s, e, "false", true);
+                    if (comma < 0) {
+                        break;
+                    }
+                    start = comma + 1;
                 }
             }
         }
@@ -169,42 +180,42 @@ public final class Policy {
         final boolean keepsCredentials = trusted && ((credentialed && !strip) || grant);
 
         HeaderPatch.Builder patch = HeaderPatch.builder();
-        List<Violation> out = new ArrayList<>(4);
+        List<Violation> out = null; // created by the first violation: compliant responses allocate none
         boolean setOrigin = false;
         boolean addVary = false;
 
         if (cg001) {
             // MDN: "The only valid value for this header is true (case-sensitive)"; false is merely pointless
             Severity severity = acacAllFalse ? Severity.HYGIENE : Rule.CG001.severity();
-            out.add(new Violation(Rule.CG001, severity, strip ? Action.STRIP_CREDENTIALS : Action.FIX_CREDENTIALS));
+            out = violation(out, new Violation(Rule.CG001, severity, strip ? Action.STRIP_CREDENTIALS : Action.FIX_CREDENTIALS));
         }
         if (cg002) {
             // Fetch CORS check: "*" never matches when the request's credentials mode is "include"
             if (keepsCredentials) {
                 setOrigin = true;
-                out.add(new Violation(Rule.CG002, Action.SET_ORIGIN));
+                out = violation(out, new Violation(Rule.CG002, Action.SET_ORIGIN));
             } else {
-                out.add(new Violation(Rule.CG002, Action.STRIP_CREDENTIALS));
+                out = violation(out, new Violation(Rule.CG002, Action.STRIP_CREDENTIALS));
             }
         }
         if (cg003) {
-            out.add(new Violation(Rule.CG003, Action.STRIP_CREDENTIALS));
+            out = violation(out, new Violation(Rule.CG003, Action.STRIP_CREDENTIALS));
         }
         if (cg004) {
             // for a trusted request origin CG005's correction applies instead of the removal
             if (keepsCredentials) {
                 setOrigin = true;
-                out.add(new Violation(Rule.CG004, Action.SET_ORIGIN));
+                out = violation(out, new Violation(Rule.CG004, Action.SET_ORIGIN));
             } else {
-                out.add(new Violation(Rule.CG004, Action.STRIP_CREDENTIALS));
+                out = violation(out, new Violation(Rule.CG004, Action.STRIP_CREDENTIALS));
             }
         }
         if (cg005) {
             if (keepsCredentials) {
                 setOrigin = true;
-                out.add(new Violation(Rule.CG005, Action.SET_ORIGIN));
+                out = violation(out, new Violation(Rule.CG005, Action.SET_ORIGIN));
             } else {
-                out.add(new Violation(Rule.CG005, Action.STRIP_CREDENTIALS));
+                out = violation(out, new Violation(Rule.CG005, Action.STRIP_CREDENTIALS));
             }
         }
         boolean collapseTo = false;      // untrusted CG006: one "*" or no ACAO at all
@@ -213,11 +224,11 @@ public final class Policy {
             // Fetch CORS check: the ACAO value must be a single origin or "*"; a list never matches
             if (trusted) {
                 setOrigin = true;
-                out.add(new Violation(Rule.CG006, Action.SET_ORIGIN));
+                out = violation(out, new Violation(Rule.CG006, Action.SET_ORIGIN));
             } else {
                 collapseTo = true;
                 collapseToStar = containsToken(acao, "*");
-                out.add(new Violation(Rule.CG006, Action.SINGLE_ORIGIN));
+                out = violation(out, new Violation(Rule.CG006, Action.SINGLE_ORIGIN));
             }
         }
         if (setOrigin && !isHeaderSafe(origin)) {
@@ -231,7 +242,7 @@ public final class Policy {
             varyLines = varyWithOrigin(vary);
         }
         if (cg007) {
-            out.add(new Violation(Rule.CG007, varyLines != null || varyCoversOrigin(vary) ? Action.ADD_VARY : Action.REPORTED));
+            out = violation(out, new Violation(Rule.CG007, varyLines != null || varyCoversOrigin(vary) ? Action.ADD_VARY : Action.REPORTED));
         }
 
         String newAcah = null;
@@ -240,33 +251,33 @@ public final class Policy {
         if (cg008) {
             // credentials make "*" a literal header name (Fetch CORS-preflight fetch, step 7)
             if (strip) {
-                out.add(new Violation(Rule.CG008, Action.STRIP_CREDENTIALS));
+                out = violation(out, new Violation(Rule.CG008, Action.STRIP_CREDENTIALS));
             } else {
                 newAcah = replaceStar(acah, allowedHeadersFor(request), false);
-                out.add(new Violation(Rule.CG008, newAcah != null ? Action.REPLACE_ALLOW_HEADERS : Action.REPORTED));
+                out = violation(out, new Violation(Rule.CG008, newAcah != null ? Action.REPLACE_ALLOW_HEADERS : Action.REPORTED));
             }
         }
         if (cg009) {
             if (strip) {
-                out.add(new Violation(Rule.CG009, Action.STRIP_CREDENTIALS));
+                out = violation(out, new Violation(Rule.CG009, Action.STRIP_CREDENTIALS));
             } else {
                 newAcam = replaceStar(acam, allowedMethodsFor(request), true);
-                out.add(new Violation(Rule.CG009, newAcam != null ? Action.REPLACE_ALLOW_METHODS : Action.REPORTED));
+                out = violation(out, new Violation(Rule.CG009, newAcam != null ? Action.REPLACE_ALLOW_METHODS : Action.REPORTED));
             }
         }
         if (cg010) {
             if (strip) {
-                out.add(new Violation(Rule.CG010, Action.STRIP_CREDENTIALS));
+                out = violation(out, new Violation(Rule.CG010, Action.STRIP_CREDENTIALS));
             } else {
                 newAceh = replaceStar(aceh, settings.exposedHeaders(), false);
-                out.add(new Violation(Rule.CG010, newAceh != null ? Action.REPLACE_EXPOSE_HEADERS : Action.REPORTED));
+                out = violation(out, new Violation(Rule.CG010, newAceh != null ? Action.REPLACE_EXPOSE_HEADERS : Action.REPORTED));
             }
         }
         if (cg011) {
             if (grant) {
                 // MDN: simple requests are not preflighted, so the response itself must carry ACAC;
                 // then the repairs CG002 and CG008-CG010 would make had ACAC been written
-                out.add(new Violation(Rule.CG011, Action.GRANT_CREDENTIALS));
+                out = violation(out, new Violation(Rule.CG011, Action.GRANT_CREDENTIALS));
                 if (acaoIsStar && isHeaderSafe(origin)) {
                     setOrigin = true;
                     varyLines = varyWithOrigin(vary);
@@ -281,27 +292,27 @@ public final class Policy {
                     newAceh = replaceStar(aceh, settings.exposedHeaders(), false);
                 }
             } else {
-                out.add(new Violation(Rule.CG011, Action.REPORTED));
+                out = violation(out, new Violation(Rule.CG011, Action.REPORTED));
             }
         }
         if (cg012) {
-            out.add(new Violation(Rule.CG012, Action.REPORTED));
+            out = violation(out, new Violation(Rule.CG012, Action.REPORTED));
         }
         if (cg013) {
-            out.add(new Violation(Rule.CG013, strip ? Action.STRIP_CREDENTIALS : Action.REPORTED));
+            out = violation(out, new Violation(Rule.CG013, strip ? Action.STRIP_CREDENTIALS : Action.REPORTED));
         }
         if (cg014) {
             // Private Network Access: the preflight grant lets a public page reach the intranet
-            out.add(new Violation(Rule.CG014, Action.STRIP_PRIVATE_NETWORK));
+            out = violation(out, new Violation(Rule.CG014, Action.STRIP_PRIVATE_NETWORK));
             patch.remove(ACAPN);
         }
         if (cg015) {
-            out.add(new Violation(Rule.CG015, Action.REPORTED));
+            out = violation(out, new Violation(Rule.CG015, Action.REPORTED));
         }
         if (cg016) {
-            out.add(new Violation(Rule.CG016, Action.REPORTED));
+            out = violation(out, new Violation(Rule.CG016, Action.REPORTED));
         }
-        if (out.isEmpty()) {
+        if (out == null) {
             return null;
         }
 
@@ -358,11 +369,26 @@ public final class Policy {
         return m.isEmpty() ? Collections.<String>emptyList() : Collections.singletonList(m);
     }
 
-    private static List<String> add(List<String> list, String value) {
-        if (list == null) {
-            list = new ArrayList<>(2);
+    private static List<Violation> violation(List<Violation> out, Violation v) {
+        if (out == null) {
+            out = new ArrayList<>(4);
         }
-        list.add(value == null ? "" : value);
+        out.add(v);
+        return out;
+    }
+
+    /** The lines of one name: a singleton for the usual one line, a list from the second on. Read only. */
+    private static List<String> add(List<String> list, String value) {
+        String v = value == null ? "" : value;
+        if (list == null) {
+            return Collections.singletonList(v);
+        }
+        if (!(list instanceof ArrayList)) {
+            List<String> more = new ArrayList<>(4);
+            more.add(list.get(0));
+            list = more;
+        }
+        list.add(v);
         return list;
     }
 
@@ -418,31 +444,60 @@ public final class Policy {
     }
 
     private static boolean containsToken(List<String> lines, String token) {
+        return containsToken(lines, token, false);
+    }
+
+    private static boolean containsTokenIgnoreCase(List<String> lines, String token) {
+        return containsToken(lines, token, true);
+    }
+
+    /**
+     * Whether a token of {@code tokens(line, false)} of some line equals {@code token} (never
+     * empty), scanned in place: Vary and the allow lists are checked on every judged response.
+     */
+    private static boolean containsToken(List<String> lines, String token, boolean ignoreCase) {
         if (lines == null) {
             return false;
         }
-        for (String line : lines) {
-            for (String t : tokens(line, false)) {
-                if (t.equals(token)) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int n = line.length();
+            int start = 0;
+            while (start <= n) {
+                int comma = line.indexOf(',', start);
+                int end = comma < 0 ? n : comma;
+                int s = tokenStart(line, start, end);
+                if (tokenIs(line, s, tokenEnd(line, s, end), token, ignoreCase)) {
                     return true;
                 }
+                if (comma < 0) {
+                    break;
+                }
+                start = comma + 1;
             }
         }
         return false;
     }
 
-    private static boolean containsTokenIgnoreCase(List<String> lines, String token) {
-        if (lines == null) {
-            return false;
+    /** First index in {@code [from, to)} after leading OWS. */
+    private static int tokenStart(String s, int from, int to) {
+        while (from < to && isOws(s.charAt(from))) {
+            from++;
         }
-        for (String line : lines) {
-            for (String t : tokens(line, false)) {
-                if (t.equalsIgnoreCase(token)) {
-                    return true;
-                }
-            }
+        return from;
+    }
+
+    /** End of {@code [from, to)} before trailing OWS. */
+    private static int tokenEnd(String s, int from, int to) {
+        while (to > from && isOws(s.charAt(to - 1))) {
+            to--;
         }
-        return false;
+        return to;
+    }
+
+    /** {@code s[from, to)} equals {@code token} (as {@code equals} / {@code equalsIgnoreCase} would say). */
+    private static boolean tokenIs(String s, int from, int to, String token, boolean ignoreCase) {
+        return to - from == token.length() && s.regionMatches(ignoreCase, from, token, 0, token.length());
     }
 
     /** {@code Vary: *} already makes every request a cache miss. */

@@ -42,6 +42,11 @@ public final class JavaxServiceAdvice {
             while (target instanceof ServletResponseWrapper) {
                 target = ((ServletResponseWrapper) target).getResponse();
             }
+            if (ServletBridge.commitHookJudges(target)) {
+                // the container's commit hook judges (begin would keep nothing): skip reading the
+                // request's other headers, the Origin enumeration among them, on every request
+                return 1;
+            }
             layer.begin(target, http.getDispatcherType() == DispatcherType.REQUEST, origin, http.getHeaders("Origin"),
                 http.getMethod(), http.getRequestURI(), http.getHeader("Access-Control-Request-Method"),
                 http.getHeader("Access-Control-Request-Headers"),
