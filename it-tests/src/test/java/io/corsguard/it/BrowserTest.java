@@ -435,9 +435,21 @@ class BrowserTest {
         return out.toByteArray();
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): the page port is chosen here but
+     * bound later by the demo JVM, and a port from the ephemeral range could meanwhile go to any
+     * server started on port 0 (the three demos' own Tomcat and Netty among them).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 }
