@@ -1,5 +1,6 @@
 package io.corsguard.servlet;
 
+import io.corsguard.bootstrap.AdviceSupport;
 import io.corsguard.bootstrap.CapturedRequest;
 import io.corsguard.bootstrap.CorsGuardBridge;
 import net.bytebuddy.asm.Advice;
@@ -40,35 +41,24 @@ public final class Jetty12CommitHookAdvice {
         }
         String[] ops;
         try {
-            java.util.List<String> origins = in.getValuesList("Origin");
-            if (origins.size() > 1) {
-                // several Origin lines are judged as one list, as the browser never sends them
-                StringBuilder all = new StringBuilder(origins.get(0));
-                for (int i = 1; i < origins.size(); i++) {
-                    all.append(", ").append(origins.get(i));
-                }
-                origin = all.toString();
-            }
+            // several Origin lines are judged as one list, as the browser never sends them
+            origin = AdviceSupport.join(in.getValuesList("Origin"));
             CapturedRequest facts = new CapturedRequest(origin, request.getMethod(), request.getHttpURI().getPath(),
                 in.get("Access-Control-Request-Method"), in.get("Access-Control-Request-Headers"),
                 in.contains("Cookie") || in.contains("Authorization"));
-            String[] lines = new String[8];
+            String[] lines = null;
             int n = 0;
             for (HttpField field : out) {
                 String name = field.getName();
                 if (CorsGuardBridge.isCorsHeader(name)) {
-                    if (2 * n + 2 > lines.length) {
-                        lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-                    }
-                    lines[2 * n] = name;
-                    lines[2 * n + 1] = field.getValue();
+                    lines = AdviceSupport.addLine(lines, n, name, field.getValue());
                     n++;
                 }
             }
             // 0 = never set: lockedPrepareResponse itself turns it into 200, after this advice
             // (a CrossOriginHandler preflight would otherwise be judged not ok, CG012)
             int status = response.getStatus();
-            ops = CorsGuardBridge.decide("servlet", facts, status == 0 ? 200 : status, lines, n);
+            ops = CorsGuardBridge.decide("servlet", facts, status == 0 ? 200 : status, lines == null ? AdviceSupport.NO_LINES : lines, n);
         } catch (Throwable failure) {
             ops = CorsGuardBridge.adviceFailed("jetty12-commit-hook", failure);
         }

@@ -1,5 +1,6 @@
 package io.corsguard.servlet;
 
+import io.corsguard.bootstrap.AdviceSupport;
 import io.corsguard.bootstrap.CapturedRequest;
 import io.corsguard.bootstrap.CorsGuardBridge;
 import net.bytebuddy.asm.Advice;
@@ -49,20 +50,16 @@ public final class TomcatCommitHookAdvice {
                 in.getHeader("access-control-request-headers"),
                 in.findHeader("cookie", 0) >= 0 || in.findHeader("authorization", 0) >= 0);
             int size = out.size();
-            String[] lines = new String[8];
+            String[] lines = null;
             int n = 0;
             for (int i = 0; i < size; i++) {
                 String name = out.getName(i).toString();
                 if (CorsGuardBridge.isCorsHeader(name)) {
-                    if (2 * n + 2 > lines.length) {
-                        lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-                    }
-                    lines[2 * n] = name;
-                    lines[2 * n + 1] = out.getValue(i).toString();
+                    lines = AdviceSupport.addLine(lines, n, name, out.getValue(i).toString());
                     n++;
                 }
             }
-            ops = CorsGuardBridge.decide("servlet", facts, response.getStatus(), lines, n);
+            ops = CorsGuardBridge.decide("servlet", facts, response.getStatus(), lines == null ? AdviceSupport.NO_LINES : lines, n);
         } catch (Throwable failure) {
             ops = CorsGuardBridge.adviceFailed("tomcat-commit-hook", failure);
         }

@@ -1,5 +1,6 @@
 package io.corsguard.servlet;
 
+import io.corsguard.bootstrap.AdviceSupport;
 import io.corsguard.bootstrap.CapturedRequest;
 import io.corsguard.bootstrap.CorsGuardBridge;
 import io.undertow.server.HttpServerExchange;
@@ -32,35 +33,24 @@ public final class UndertowCommitHookAdvice {
         HeaderMap out = exchange.getResponseHeaders();
         String[] ops;
         try {
-            String origin = origins.getFirst();
-            if (origins.size() > 1) {
-                // several Origin lines are judged as one list, as the browser never sends them
-                StringBuilder all = new StringBuilder(origin);
-                for (int i = 1; i < origins.size(); i++) {
-                    all.append(", ").append(origins.get(i));
-                }
-                origin = all.toString();
-            }
+            // several Origin lines are judged as one list, as the browser never sends them
+            String origin = AdviceSupport.join(origins);
             CapturedRequest facts = new CapturedRequest(origin, exchange.getRequestMethod().toString(),
                 exchange.getRequestURI(), in.getFirst("Access-Control-Request-Method"),
                 in.getFirst("Access-Control-Request-Headers"), in.contains("Cookie") || in.contains("Authorization"));
-            String[] lines = new String[8];
+            String[] lines = null;
             int n = 0;
             // the map's own order is the order Undertow writes the head in
             for (HeaderValues values : out) {
                 String name = values.getHeaderName().toString();
                 if (CorsGuardBridge.isCorsHeader(name)) {
                     for (int i = 0; i < values.size(); i++) {
-                        if (2 * n + 2 > lines.length) {
-                            lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-                        }
-                        lines[2 * n] = name;
-                        lines[2 * n + 1] = values.get(i);
+                        lines = AdviceSupport.addLine(lines, n, name, values.get(i));
                         n++;
                     }
                 }
             }
-            ops = CorsGuardBridge.decide("servlet", facts, exchange.getStatusCode(), lines, n);
+            ops = CorsGuardBridge.decide("servlet", facts, exchange.getStatusCode(), lines == null ? AdviceSupport.NO_LINES : lines, n);
         } catch (Throwable failure) {
             ops = CorsGuardBridge.adviceFailed("undertow-commit-hook", failure);
         }
