@@ -19,8 +19,6 @@ import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /**
  * The running agent: what detach, reload, the MBean and the shutdown summary act on. One per JVM
@@ -30,7 +28,7 @@ final class Installation {
     private final Engine engine;
     /** Replaced (counters kept) when a reload or attach changes the log settings. */
     private volatile Reporter reporter;
-    private final ResettableClassFileTransformer transformer;
+    private final CorsGuardTransformer transformer;
     private final Instrumentation inst;
     /** The arguments of the latest attach (a second attach replaces them); reloads keep them. */
     private volatile String agentArgs;
@@ -40,7 +38,7 @@ final class Installation {
     /** The file as last read, good or bad: a rejected edit is reported once, not every interval. */
     private volatile ConfigFileWatch watch;
 
-    Installation(Engine engine, Reporter reporter, ResettableClassFileTransformer transformer,
+    Installation(Engine engine, Reporter reporter, CorsGuardTransformer transformer,
                  Instrumentation inst, String agentArgs) {
         this.engine = engine;
         this.reporter = reporter;
@@ -148,7 +146,7 @@ final class Installation {
     }
 
     /** Registers the MBean when {@code jmx=true}; a failure is reported, never fatal. */
-    void registerMBean() {
+    synchronized void registerMBean() {
         if (!engine.config().jmx()) {
             return;
         }
@@ -196,8 +194,8 @@ final class Installation {
         stopReloading();
         boolean restored = false;
         try {
-            // a reset transformer is not reused: a later attach builds a new one
-            restored = transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            // an uninstalled transformer is not reused: a later attach builds a new one
+            restored = transformer.uninstall(inst);
         } catch (Throwable t) {
             reporter.agentFailure("detach", t, "advice stays woven in but does nothing (no handler)");
         }
@@ -264,7 +262,7 @@ final class Installation {
         }
     }
 
-    ResettableClassFileTransformer transformer() {
+    CorsGuardTransformer transformer() {
         return transformer;
     }
 

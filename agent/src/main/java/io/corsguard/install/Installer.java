@@ -22,13 +22,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 
 /**
  * Starts the agent inside its hidden class loader: configuration, reporter, engine, then one
- * {@link AgentBuilder} with a resettable transformer and each server family's narrow matchers.
+ * {@link CorsGuardTransformer} with each server family's narrow matchers.
  * A bad configuration leaves the agent inert (nothing installed) and the application untouched.
  */
 public final class Installer {
@@ -168,25 +166,12 @@ public final class Installer {
         List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
             new TomcatInstrumentation(), new UndertowInstrumentation(), new Jetty12Instrumentation(), new JettyChannelInstrumentation(),
             new ServletInstrumentation(), new NettyInstrumentation());
-        AgentBuilder builder = new AgentBuilder.Default()
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            // describe types from class files, never by loading classes inside the transformer:
-            // loading e.g. Tomcat's ResponseFacade there makes Byte Buddy skip it for good; but
-            // types ignored by name are not read at all (IgnoredTypes.NameFirstDescription)
-            .with(new IgnoredTypes.NameFirstDescription())
-            .with(new FailureListener(engine))
-            // name-based ignores first: any other matcher would parse the class file
-            .ignore(IgnoredTypes.matcher());
         StringBuilder names = new StringBuilder();
-        ClassLoader adviceLoader = Installer.class.getClassLoader();
         for (ServerInstrumentation family : families) {
-            builder = family.extend(builder, adviceLoader);
             names.append(names.length() == 0 ? "" : ",").append(family.name());
         }
-        ResettableClassFileTransformer transformer = builder.installOn(inst);
+        final CorsGuardTransformer transformer = new CorsGuardTransformer(families, Installer.class.getClassLoader(), new FailureListener(engine));
+        transformer.install(inst);
 
         Installation installation = new Installation(engine, reporter, transformer, inst, agentArgs);
         reporter.info("CorsGuard " + VERSION + " " + (attach ? "attached" : "started") + ": mode=" + config.mode().label()
@@ -194,9 +179,31 @@ public final class Installer {
             + ", allowed-origins=" + config.allowedOriginsAsWritten().size() + " entr" + (config.allowedOriginsAsWritten().size() == 1 ? "y" : "ies")
             + ", instrumentation=" + names);
         installation.startReloading();
-        installation.registerMBean();
+        if (attach) {
+            // the CLI reads the MBean as soon as loadAgent returns
+            installation.registerMBean();
+        } else {
+            // off the application's start: load Byte Buddy for the first woven class, create the
+            // platform MBean server; both run next to the application's own start-up
+            Thread init = new Thread(() -> prepare(installation, transformer), "corsguard-start");
+            init.setDaemon(true);
+            init.start();
+        }
         installation.addShutdownHook();
         return installation;
+    }
+
+    private static void prepare(Installation installation, CorsGuardTransformer transformer) {
+        try {
+            transformer.prepare();
+        } catch (Throwable t) {
+            // the first matched class tries again, and reports it
+        }
+        synchronized (Installer.class) {
+            if (current == installation) {
+                installation.registerMBean();
+            }
+        }
     }
 
     static ReportSettings reportSettings(CorsGuardConfig config) {

@@ -1,12 +1,15 @@
 package io.corsguard.install;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-
 /**
- * One server family's instrumentation (OpenTelemetry's "instrumentation module"): the narrow type
- * matchers and the advice it adds to the agent builder. Advice classes are named by string and
- * reference only bootstrap ({@code io.corsguard.bootstrap}) and server types, so the agent's own
- * classes never leak into application class loaders.
+ * One server family's instrumentation (OpenTelemetry's "instrumentation module"): which classes it
+ * weaves and the advice it weaves into them. Advice classes are named by string and reference only
+ * bootstrap ({@code io.corsguard.bootstrap}) and server types, so the agent's own classes never
+ * leak into application class loaders.
+ *
+ * <p>Matching is split from weaving on purpose: {@link #matches(ClassLoader, String, byte[])} runs
+ * for every class the application loads and must be cheap and free of Byte Buddy (a name lookup,
+ * at most a class file header); {@link #weave(Weaving)} runs only for the few classes matched, and
+ * only then is Byte Buddy needed.
  */
 public interface ServerInstrumentation {
 
@@ -14,10 +17,20 @@ public interface ServerInstrumentation {
     String name();
 
     /**
-     * Adds this family's type matchers and advice.
+     * Whether this family weaves a class being loaded or retransformed.
      *
-     * @param builder      the builder so far
-     * @param adviceLoader the class loader that holds the advice classes' bytes (the agent's)
+     * @param loader       its class loader, null for the bootstrap loader
+     * @param internalName its name in internal form ({@code a/b/C}), as the JVM gives it
+     * @param classFile    its class file, for families that cannot decide by the name
      */
-    AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader);
+    boolean matches(ClassLoader loader, String internalName, byte[] classFile);
+
+    /** The same for a class already loaded: which classes an attach retransforms. */
+    boolean matches(Class<?> type);
+
+    /** Adds this family's advice to a class it matched. */
+    void weave(Weaving weaving);
+
+    /** A class this family matched was woven (its new class file handed to the JVM). */
+    void woven(String className);
 }

@@ -1,7 +1,7 @@
 package io.corsguard.netty;
 
-import io.corsguard.install.ServerInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.corsguard.install.NamedTypesInstrumentation;
+import io.corsguard.install.Weaving;
 
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -29,12 +29,16 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * they are already recorded; they sit at the tail of the queue, no response ever takes them, and
  * Netty closes the connection after the pending responses, so no response is mis-paired.
  */
-public final class NettyInstrumentation implements ServerInstrumentation {
+public final class NettyInstrumentation extends NamedTypesInstrumentation {
 
     static final String DECODER = "io.netty.handler.codec.http.HttpObjectDecoder";
     static final String ENCODER = "io.netty.handler.codec.http.HttpObjectEncoder";
     static final String H2_DECODER_LISTENER = "io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder$FrameReadListener";
     static final String H2_ENCODER = "io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder";
+
+    public NettyInstrumentation() {
+        super(DECODER, ENCODER, H2_DECODER_LISTENER, H2_ENCODER);
+    }
 
     @Override
     public String name() {
@@ -42,39 +46,32 @@ public final class NettyInstrumentation implements ServerInstrumentation {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        return builder
-            .type(named(DECODER))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(isMethod().and(named("decode")).and(takesArguments(3))
-                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
-                        .and(takesArgument(1, named("io.netty.buffer.ByteBuf")))
-                        .and(takesArgument(2, named("java.util.List"))),
-                    "io.corsguard.netty.NettyRequestAdvice"))
-            .type(named(ENCODER))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(isMethod().and(named("encode")).and(takesArguments(3))
-                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
-                        .and(takesArgument(1, named("java.lang.Object")))
-                        .and(takesArgument(2, named("java.util.List"))),
-                    "io.corsguard.netty.NettyResponseAdvice"))
-            .type(named(H2_DECODER_LISTENER))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(isMethod().and(named("onHeadersRead")).and(takesArguments(8))
-                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
-                        .and(takesArgument(1, int.class))
-                        .and(takesArgument(2, named("io.netty.handler.codec.http2.Http2Headers"))),
-                    "io.corsguard.netty.Http2RequestAdvice"))
-            .type(named(H2_ENCODER))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(isMethod().and(named("writeHeaders0")).and(takesArguments(10))
-                        .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
-                        .and(takesArgument(1, int.class))
-                        .and(takesArgument(2, named("io.netty.handler.codec.http2.Http2Headers"))),
-                    "io.corsguard.netty.Http2ResponseAdvice"));
+    public void weave(Weaving weaving) {
+        String name = weaving.internalName().replace('/', '.');
+        if (name.equals(DECODER)) {
+            weaving.advice(isMethod().and(named("decode")).and(takesArguments(3))
+                    .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                    .and(takesArgument(1, named("io.netty.buffer.ByteBuf")))
+                    .and(takesArgument(2, named("java.util.List"))),
+                "io.corsguard.netty.NettyRequestAdvice");
+        } else if (name.equals(ENCODER)) {
+            weaving.advice(isMethod().and(named("encode")).and(takesArguments(3))
+                    .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                    .and(takesArgument(1, named("java.lang.Object")))
+                    .and(takesArgument(2, named("java.util.List"))),
+                "io.corsguard.netty.NettyResponseAdvice");
+        } else if (name.equals(H2_DECODER_LISTENER)) {
+            weaving.advice(isMethod().and(named("onHeadersRead")).and(takesArguments(8))
+                    .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                    .and(takesArgument(1, int.class))
+                    .and(takesArgument(2, named("io.netty.handler.codec.http2.Http2Headers"))),
+                "io.corsguard.netty.Http2RequestAdvice");
+        } else if (name.equals(H2_ENCODER)) {
+            weaving.advice(isMethod().and(named("writeHeaders0")).and(takesArguments(10))
+                    .and(takesArgument(0, named("io.netty.channel.ChannelHandlerContext")))
+                    .and(takesArgument(1, int.class))
+                    .and(takesArgument(2, named("io.netty.handler.codec.http2.Http2Headers"))),
+                "io.corsguard.netty.Http2ResponseAdvice");
+        }
     }
 }

@@ -5,8 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
-import io.corsguard.install.ServerInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.corsguard.install.Weaving;
 
 /**
  * Jetty 12's commit hook: {@code lockedPrepareResponse(HttpChannelState, boolean)} of the core
@@ -15,9 +14,13 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * javap on jetty-server 12.1.14). Every handler writes through it: ee10 servlets, error pages and
  * {@code CrossOriginHandler} alike. Live only while {@code CorsGuardBridge.enabled("jetty12-commit-hook")}.
  */
-public final class Jetty12Instrumentation implements ServerInstrumentation {
+public final class Jetty12Instrumentation extends CommitHook {
 
     static final String CHANNEL_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
+
+    public Jetty12Instrumentation() {
+        super(ServletBridge::markJetty12CommitHook, CHANNEL_RESPONSE);
+    }
 
     @Override
     public String name() {
@@ -25,9 +28,8 @@ public final class Jetty12Instrumentation implements ServerInstrumentation {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        return CommitHook.weave(builder, adviceLoader, CommitHook.names(CHANNEL_RESPONSE),
-            isMethod().and(named("lockedPrepareResponse")).and(takesArguments(2)),
-            "io.corsguard.servlet.Jetty12CommitHookAdvice", ServletBridge::markJetty12CommitHook);
+    public void weave(Weaving weaving) {
+        weaving.advice(isMethod().and(named("lockedPrepareResponse")).and(takesArguments(2)),
+            "io.corsguard.servlet.Jetty12CommitHookAdvice");
     }
 }

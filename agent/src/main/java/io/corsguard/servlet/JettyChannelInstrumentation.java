@@ -6,8 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
-import io.corsguard.install.ServerInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.corsguard.install.Weaving;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -21,9 +20,13 @@ import net.bytebuddy.matcher.ElementMatcher;
  * against it, told apart by the return type of {@code MetaData.Response.getFields()}. Live only
  * while {@code CorsGuardBridge.enabled("jetty-channel-commit-hook")}.
  */
-public final class JettyChannelInstrumentation implements ServerInstrumentation {
+public final class JettyChannelInstrumentation extends CommitHook {
 
     static final String HTTP_CHANNEL = "org.eclipse.jetty.server.HttpChannel";
+
+    public JettyChannelInstrumentation() {
+        super(ServletBridge::markJettyChannelCommitHook, HTTP_CHANNEL);
+    }
 
     @Override
     public String name() {
@@ -31,11 +34,9 @@ public final class JettyChannelInstrumentation implements ServerInstrumentation 
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        builder = CommitHook.weave(builder, adviceLoader, CommitHook.names(HTTP_CHANNEL), sendResponse(false),
-            "io.corsguard.servlet.Jetty9CommitHookAdvice", ServletBridge::markJettyChannelCommitHook);
-        return CommitHook.weave(builder, adviceLoader, CommitHook.names(HTTP_CHANNEL), sendResponse(true),
-            "io.corsguard.servlet.Jetty10CommitHookAdvice", ServletBridge::markJettyChannelCommitHook);
+    public void weave(Weaving weaving) {
+        weaving.advice(sendResponse(false), "io.corsguard.servlet.Jetty9CommitHookAdvice")
+            .advice(sendResponse(true), "io.corsguard.servlet.Jetty10CommitHookAdvice");
     }
 
     /** {@code sendResponse(MetaData.Response, ByteBuffer, boolean, Callback)}, on a Jetty whose {@code HttpFields} is an interface (10) or a class (9.4). */

@@ -11,7 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.ServerInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.corsguard.install.Weaving;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -24,7 +24,18 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class ServletInstrumentation implements ServerInstrumentation {
 
+    /** Each namespace: its package, and the prefix of its advice shells' names. */
     private static final String[][] NAMESPACES = {{"javax.servlet", "Javax"}, {"jakarta.servlet", "Jakarta"}};
+
+    private final ServletApiTypes[] types = new ServletApiTypes[NAMESPACES.length];
+
+    /** Installs the layer on the bridge; {@link ServletBridge#reset()} removes it. */
+    public ServletInstrumentation() {
+        ServletBridge.setLayer(new GenericServletLayer());
+        for (int i = 0; i < NAMESPACES.length; i++) {
+            types[i] = new ServletApiTypes(NAMESPACES[i][0]);
+        }
+    }
 
     @Override
     public String name() {
@@ -32,44 +43,73 @@ public final class ServletInstrumentation implements ServerInstrumentation {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        ServletBridge.setLayer(new GenericServletLayer());
-        AgentBuilder out = builder;
-        for (String[] ns : NAMESPACES) {
-            out = extend(out, adviceLoader, ns[0], "io.corsguard.servlet." + ns[1]);
+    public boolean matches(ClassLoader loader, String internalName, byte[] classFile) {
+        for (ServletApiTypes t : types) {
+            if (woven(t.roles(loader, internalName, classFile))) {
+                return true;
+            }
         }
-        return out;
+        return false;
     }
 
-    private static AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader, String api, String shell) {
+    @Override
+    public boolean matches(Class<?> type) {
+        for (ServletApiTypes t : types) {
+            if (woven(t.roles(type))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Servlets and filters, responses that are no wrappers (wrappers delegate to the response they
+     * wrap, which is judged: excluding them keeps each write counted once), async contexts.
+     */
+    private static boolean woven(int roles) {
+        return ServletApiTypes.has(roles, ServletApiTypes.SERVLET_OR_FILTER, 0)
+            || ServletApiTypes.has(roles, ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER)
+            || ServletApiTypes.has(roles, ServletApiTypes.ASYNC_CONTEXT, 0);
+    }
+
+    @Override
+    public void weave(Weaving weaving) {
+        for (int i = 0; i < NAMESPACES.length; i++) {
+            // remembered when the class was matched: only its header is read again
+            int roles = types[i].roles(weaving.loader(), weaving.internalName(), weaving.classFile());
+            if (roles != 0) {
+                weave(weaving, roles, NAMESPACES[i][0], "io.corsguard.servlet." + NAMESPACES[i][1]);
+            }
+        }
+    }
+
+    private static void weave(Weaving weaving, int roles, String api, String shell) {
         ElementMatcher.Junction<TypeDescription> request = named(api + ".ServletRequest");
         ElementMatcher.Junction<TypeDescription> response = named(api + ".ServletResponse");
-        ServletApiTypes types = new ServletApiTypes(api);
-        return builder
-            .type(types.matcher(ServletApiTypes.SERVLET_OR_FILTER, 0))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(concrete().and(named("service")).and(takesArguments(2))
-                        .and(takesArgument(0, request)).and(takesArgument(1, response)),
-                    shell + "ServiceAdvice")
+        if (ServletApiTypes.has(roles, ServletApiTypes.SERVLET_OR_FILTER, 0)) {
+            weaving.advice(concrete().and(named("service")).and(takesArguments(2))
+                    .and(takesArgument(0, request)).and(takesArgument(1, response)),
+                shell + "ServiceAdvice")
                 .advice(concrete().and(named("doFilter")).and(takesArguments(3))
-                        .and(takesArgument(0, request)).and(takesArgument(1, response)),
-                    shell + "ServiceAdvice"))
-            // wrappers delegate to the response they wrap, which is judged: excluding them
-            // keeps each write counted once
-            .type(types.matcher(ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(concrete().and(namedOneOf("setHeader", "addHeader")).and(takesArguments(String.class, String.class)),
+                    .and(takesArgument(0, request)).and(takesArgument(1, response)),
+                shell + "ServiceAdvice");
+        }
+        if (ServletApiTypes.has(roles, ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER)) {
+            weaving.advice(concrete().and(namedOneOf("setHeader", "addHeader")).and(takesArguments(String.class, String.class)),
                     shell + "HeaderAdvice")
                 .advice(concrete().and(namedOneOf("getOutputStream", "getWriter", "flushBuffer", "reset")).and(takesNoArguments())
                         .or(concrete().and(named("sendError")).and(takesArgument(0, int.class)))
                         .or(concrete().and(named("sendRedirect")).and(takesArgument(0, String.class))),
-                    shell + "ResponseAdvice"))
-            .type(types.matcher(ServletApiTypes.ASYNC_CONTEXT, 0))
-            .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(adviceLoader)
-                .advice(concrete().and(named("complete")).and(takesNoArguments()), shell + "AsyncCompleteAdvice"));
+                    shell + "ResponseAdvice");
+        }
+        if (ServletApiTypes.has(roles, ServletApiTypes.ASYNC_CONTEXT, 0)) {
+            weaving.advice(concrete().and(named("complete")).and(takesNoArguments()), shell + "AsyncCompleteAdvice");
+        }
+    }
+
+    @Override
+    public void woven(String className) {
+        // the generic layer needs no mark: it judges wherever no commit hook does
     }
 
     private static ElementMatcher.Junction<MethodDescription> concrete() {

@@ -5,15 +5,14 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
-import io.corsguard.install.ServerInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.corsguard.install.Weaving;
 
 /**
  * Tomcat's commit hook: {@code prepareResponse()} of the coyote processors (Tomcat 9, 10.1, 11;
  * signatures checked with javap on tomcat-embed-core 9.0.112 and 11.0.27). Live only while
  * {@code CorsGuardBridge.enabled("tomcat-commit-hook")}.
  */
-public final class TomcatInstrumentation implements ServerInstrumentation {
+public final class TomcatInstrumentation extends CommitHook {
 
     static final String[] PROCESSORS = {
         "org.apache.coyote.http11.Http11Processor",
@@ -21,15 +20,18 @@ public final class TomcatInstrumentation implements ServerInstrumentation {
         "org.apache.coyote.ajp.AjpProcessor",
     };
 
+    public TomcatInstrumentation() {
+        super(ServletBridge::markTomcatCommitHook, PROCESSORS);
+    }
+
     @Override
     public String name() {
         return "tomcat";
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        return CommitHook.weave(builder, adviceLoader, CommitHook.names(PROCESSORS),
-            isMethod().and(named("prepareResponse")).and(takesNoArguments()),
-            "io.corsguard.servlet.TomcatCommitHookAdvice", ServletBridge::markTomcatCommitHook);
+    public void weave(Weaving weaving) {
+        weaving.advice(isMethod().and(named("prepareResponse")).and(takesNoArguments()),
+            "io.corsguard.servlet.TomcatCommitHookAdvice");
     }
 }

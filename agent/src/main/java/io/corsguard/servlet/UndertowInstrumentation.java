@@ -5,8 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
-import io.corsguard.install.ServerInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import io.corsguard.install.Weaving;
 
 /**
  * Undertow's commit hook: {@code HttpServerExchange.startResponse()}, which the exchange calls
@@ -14,9 +13,13 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * is written (checked with javap on undertow-core 2.3.21.Final). Live only while
  * {@code CorsGuardBridge.enabled("undertow-commit-hook")}.
  */
-public final class UndertowInstrumentation implements ServerInstrumentation {
+public final class UndertowInstrumentation extends CommitHook {
 
     static final String EXCHANGE = "io.undertow.server.HttpServerExchange";
+
+    public UndertowInstrumentation() {
+        super(ServletBridge::markUndertowCommitHook, EXCHANGE);
+    }
 
     @Override
     public String name() {
@@ -24,9 +27,8 @@ public final class UndertowInstrumentation implements ServerInstrumentation {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, ClassLoader adviceLoader) {
-        return CommitHook.weave(builder, adviceLoader, CommitHook.names(EXCHANGE),
-            isMethod().and(named("startResponse")).and(takesNoArguments()),
-            "io.corsguard.servlet.UndertowCommitHookAdvice", ServletBridge::markUndertowCommitHook);
+    public void weave(Weaving weaving) {
+        weaving.advice(isMethod().and(named("startResponse")).and(takesNoArguments()),
+            "io.corsguard.servlet.UndertowCommitHookAdvice");
     }
 }

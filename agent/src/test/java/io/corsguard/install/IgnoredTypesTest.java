@@ -1,5 +1,6 @@
 package io.corsguard.install;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,5 +28,15 @@ class IgnoredTypesTest {
         assertFalse(IgnoredTypes.byName("org.apache.catalina.connector.Response"));
         assertFalse(IgnoredTypes.byName("io.netty.handler.codec.http.HttpObjectEncoder"));
         assertFalse(IgnoredTypes.byName("io.corsguard.demo.DemoMain"), "the demo app shares the io.corsguard namespace");
+    }
+
+    @Test
+    void internalNamesAreJudgedLikeBinaryNames() {
+        String[] names = {"java.lang.String", "javax.management.ObjectName", "javax.servlet.http.HttpServlet",
+            "jakarta.servlet.Filter", "io.corsguard.shaded.bytebuddy.ByteBuddy", "io.corsguard.demo.DemoMain",
+            "io.netty.handler.codec.http.HttpObjectEncoder", "org.apache.catalina.connector.Response", "sun.misc.Unsafe"};
+        for (String name : names) {
+            assertEquals(IgnoredTypes.byName(name), IgnoredTypes.byInternalName(name.replace('.', '/')), name);
+        }
     }
 }

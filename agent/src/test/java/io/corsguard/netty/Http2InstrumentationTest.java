@@ -1,5 +1,9 @@
 package io.corsguard.netty;
 
+import io.corsguard.install.CorsGuardTransformer;
+import io.corsguard.install.ServerInstrumentation;
+import java.util.Collections;
+
 import io.corsguard.bootstrap.CapturedRequest;
 import io.corsguard.bootstrap.CorsGuardBridge;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,11 +14,6 @@ import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -56,7 +54,7 @@ class Http2InstrumentationTest {
         "access-control-expose-headers: x-a");
 
     static Instrumentation instrumentation;
-    static ResettableClassFileTransformer transformer;
+    static CorsGuardTransformer transformer;
     static final Set<String> transformed = ConcurrentHashMap.newKeySet();
     static final List<String> transformErrors = new ArrayList<>();
     static final RecordingHandler judge = new RecordingHandler();
@@ -67,33 +65,26 @@ class Http2InstrumentationTest {
     @BeforeAll
     static void installAgent() throws Exception {
         instrumentation = ByteBuddyAgent.install();
-        AgentBuilder builder = new AgentBuilder.Default()
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .ignore(nameStartsWith("net.bytebuddy."))
-            .with(new AgentBuilder.Listener.Adapter() {
+        transformer = new CorsGuardTransformer(Collections.<ServerInstrumentation>singletonList(new NettyInstrumentation()),
+            Http2InstrumentationTest.class.getClassLoader(), new CorsGuardTransformer.Listener() {
                 @Override
-                public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                             boolean loaded, DynamicType dynamicType) {
-                    transformed.add(type.getName());
+                public void woven(String className) {
+                    transformed.add(className);
                 }
 
                 @Override
-                public void onError(String typeName, ClassLoader loader, JavaModule module,
-                                    boolean loaded, Throwable throwable) {
-                    transformErrors.add(typeName + ": " + throwable);
+                public void failed(String className, Throwable error) {
+                    transformErrors.add(className + ": " + error);
                 }
             });
-        transformer = new NettyInstrumentation()
-            .extend(builder, Http2InstrumentationTest.class.getClassLoader())
-            .installOn(instrumentation);
+        transformer.install(instrumentation);
         CorsGuardBridge.setHandler(judge);
     }
 
     @AfterAll
     static void removeAgent() {
         CorsGuardBridge.setHandler(null);
-        transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        transformer.uninstall(instrumentation);
     }
 
     @BeforeEach

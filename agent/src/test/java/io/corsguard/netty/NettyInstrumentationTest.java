@@ -1,5 +1,9 @@
 package io.corsguard.netty;
 
+import io.corsguard.install.CorsGuardTransformer;
+import io.corsguard.install.ServerInstrumentation;
+import java.util.Collections;
+
 import io.corsguard.bootstrap.CapturedRequest;
 import io.corsguard.bootstrap.CorsGuardBridge;
 import io.corsguard.bootstrap.RequestQueue;
@@ -13,11 +17,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static io.corsguard.netty.RawClient.request;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +53,7 @@ class NettyInstrumentationTest {
         "access-control-expose-headers: X-A");
 
     static Instrumentation instrumentation;
-    static ResettableClassFileTransformer transformer;
+    static CorsGuardTransformer transformer;
     static final Set<String> transformed = ConcurrentHashMap.newKeySet();
     static final List<String> transformErrors = new ArrayList<>();
     static final RecordingHandler judge = new RecordingHandler();
@@ -65,33 +63,26 @@ class NettyInstrumentationTest {
     @BeforeAll
     static void installAgent() throws Exception {
         instrumentation = ByteBuddyAgent.install();
-        AgentBuilder builder = new AgentBuilder.Default()
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .ignore(nameStartsWith("net.bytebuddy."))
-            .with(new AgentBuilder.Listener.Adapter() {
+        transformer = new CorsGuardTransformer(Collections.<ServerInstrumentation>singletonList(new NettyInstrumentation()),
+            NettyInstrumentationTest.class.getClassLoader(), new CorsGuardTransformer.Listener() {
                 @Override
-                public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                             boolean loaded, DynamicType dynamicType) {
-                    transformed.add(type.getName());
+                public void woven(String className) {
+                    transformed.add(className);
                 }
 
                 @Override
-                public void onError(String typeName, ClassLoader loader, JavaModule module,
-                                    boolean loaded, Throwable throwable) {
-                    transformErrors.add(typeName + ": " + throwable);
+                public void failed(String className, Throwable error) {
+                    transformErrors.add(className + ": " + error);
                 }
             });
-        transformer = new NettyInstrumentation()
-            .extend(builder, NettyInstrumentationTest.class.getClassLoader())
-            .installOn(instrumentation);
+        transformer.install(instrumentation);
         CorsGuardBridge.setHandler(judge);
     }
 
     @AfterAll
     static void removeAgent() {
         CorsGuardBridge.setHandler(null);
-        transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        transformer.uninstall(instrumentation);
     }
 
     @BeforeEach

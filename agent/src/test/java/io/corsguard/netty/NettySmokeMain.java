@@ -1,12 +1,12 @@
 package io.corsguard.netty;
 
+import io.corsguard.install.CorsGuardTransformer;
+import io.corsguard.install.ServerInstrumentation;
+import java.util.Collections;
+
 import io.corsguard.bootstrap.CorsGuardBridge;
 import io.corsguard.bootstrap.RequestQueue;
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static io.corsguard.netty.RawClient.request;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 /**
  * Hand check for another Netty line in a child JVM (the unit tests compile and run against 4.1):
@@ -35,24 +34,24 @@ public final class NettySmokeMain {
             .getProtectionDomain().getCodeSource().getLocation());
         Set<String> transformed = ConcurrentHashMap.newKeySet();
         List<String> errors = new ArrayList<>();
-        new NettyInstrumentation().extend(new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .ignore(nameStartsWith("net.bytebuddy."))
-                .with(new AgentBuilder.Listener.Adapter() {
-                    @Override
-                    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                                 boolean loaded, DynamicType dynamicType) {
-                        transformed.add(type.getName() + (loaded ? " (retransformed)" : ""));
-                    }
+        java.lang.instrument.Instrumentation inst = ByteBuddyAgent.install();
+        // classes already loaded are retransformed by install(); each is told apart below
+        Set<String> loadedBefore = new java.util.HashSet<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            loadedBefore.add(c.getName());
+        }
+        new CorsGuardTransformer(Collections.<ServerInstrumentation>singletonList(new NettyInstrumentation()),
+            NettySmokeMain.class.getClassLoader(), new CorsGuardTransformer.Listener() {
+                @Override
+                public void woven(String className) {
+                    transformed.add(className + (loadedBefore.contains(className) ? " (retransformed)" : ""));
+                }
 
-                    @Override
-                    public void onError(String typeName, ClassLoader loader, JavaModule module,
-                                        boolean loaded, Throwable throwable) {
-                        errors.add(typeName + ": " + throwable);
-                    }
-                }), NettySmokeMain.class.getClassLoader())
-            .installOn(ByteBuddyAgent.install());
+                @Override
+                public void failed(String className, Throwable error) {
+                    errors.add(className + ": " + error);
+                }
+            }).install(inst);
         RecordingHandler judge = new RecordingHandler();
         CorsGuardBridge.setHandler(judge);
         judge.script = (r, l) -> new String[] {

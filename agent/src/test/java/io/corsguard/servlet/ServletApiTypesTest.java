@@ -1,89 +1,121 @@
 package io.corsguard.servlet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.modifier.SyntheticState;
 import net.bytebuddy.description.modifier.Visibility;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generic layer's type matchers, on real container classes described from their class files
+ * The generic layer's type matching, on real container classes judged from their class files
  * (Tomcat 9 for javax, the jakarta servlet API): what the former {@code hasSuperType} matchers
- * selected, plus the class loader check.
+ * selected, plus the class loader check; and the same answers for loaded classes (attach).
  */
 class ServletApiTypesTest {
     private static final ClassLoader LOADER = ServletApiTypesTest.class.getClassLoader();
-    private static final TypePool POOL = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(LOADER));
+    private static final int SERVICE = ServletApiTypes.SERVLET_OR_FILTER;
 
-    private static boolean matches(AgentBuilder.RawMatcher m, String type, ClassLoader loader) {
-        return m.matches(POOL.describe(type).resolve(), loader, null, null, null);
+    private static byte[] classFile(String name) {
+        try (InputStream in = LOADER.getResourceAsStream(name.replace('.', '/') + ".class")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] b = new byte[8192];
+            for (int n; (n = in.read(b)) > 0; ) {
+                out.write(b, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** As the transformer asks, and (a fresh instance, nothing remembered) as an attach asks of the loaded class. */
+    private static boolean matches(String api, int role, int unless, String type, ClassLoader loader) {
+        boolean loading = ServletApiTypes.has(new ServletApiTypes(api).roles(loader, type.replace('.', '/'), classFile(type)), role, unless);
+        if (loader == LOADER) {
+            try {
+                boolean loaded = ServletApiTypes.has(new ServletApiTypes(api).roles(Class.forName(type, false, LOADER)), role, unless);
+                assertEquals(loading, loaded, type + ": the loaded class is judged like its class file");
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return loading;
     }
 
     @Test
     void servletsAndFiltersAreMatchedThroughTheirSuperTypesInTheirNamespace() {
-        ServletApiTypes javax = new ServletApiTypes("javax.servlet");
-        AgentBuilder.RawMatcher service = javax.matcher(ServletApiTypes.SERVLET_OR_FILTER, 0);
-        assertTrue(matches(service, "javax.servlet.http.HttpServlet", LOADER), "HttpServlet extends GenericServlet implements Servlet");
-        assertTrue(matches(service, "org.apache.catalina.servlets.DefaultServlet", LOADER), "three levels down");
-        assertTrue(matches(service, "org.apache.catalina.filters.CorsFilter", LOADER), "a Filter");
-        assertFalse(matches(service, "javax.servlet.Servlet", LOADER), "interfaces are not woven");
-        assertFalse(matches(service, "org.apache.catalina.connector.Response", LOADER), "a response is no servlet");
-        assertFalse(matches(service, "java.lang.String", LOADER));
-        AgentBuilder.RawMatcher jakarta = new ServletApiTypes("jakarta.servlet").matcher(ServletApiTypes.SERVLET_OR_FILTER, 0);
-        assertFalse(matches(jakarta, "javax.servlet.http.HttpServlet", LOADER), "the other namespace");
-        assertTrue(matches(jakarta, "jakarta.servlet.http.HttpServlet", LOADER));
+        assertTrue(matches("javax.servlet", SERVICE, 0, "javax.servlet.http.HttpServlet", LOADER), "HttpServlet extends GenericServlet implements Servlet");
+        assertTrue(matches("javax.servlet", SERVICE, 0, "org.apache.catalina.servlets.DefaultServlet", LOADER), "three levels down");
+        assertTrue(matches("javax.servlet", SERVICE, 0, "org.apache.catalina.filters.CorsFilter", LOADER), "a Filter");
+        assertFalse(matches("javax.servlet", SERVICE, 0, "javax.servlet.Servlet", LOADER), "interfaces are not woven");
+        assertFalse(matches("javax.servlet", SERVICE, 0, "org.apache.catalina.connector.Response", LOADER), "a response is no servlet");
+        assertFalse(matches("javax.servlet", SERVICE, 0, "java.lang.String", LOADER));
+        assertFalse(matches("jakarta.servlet", SERVICE, 0, "javax.servlet.http.HttpServlet", LOADER), "the other namespace");
+        assertTrue(matches("jakarta.servlet", SERVICE, 0, "jakarta.servlet.http.HttpServlet", LOADER));
     }
 
     @Test
     void responsesAreMatchedButNotTheirWrappers() {
-        AgentBuilder.RawMatcher response = new ServletApiTypes("javax.servlet").matcher(ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER);
-        assertTrue(matches(response, "org.apache.catalina.connector.Response", LOADER));
-        assertTrue(matches(response, "org.apache.catalina.connector.ResponseFacade", LOADER));
-        assertFalse(matches(response, "javax.servlet.http.HttpServletResponseWrapper", LOADER), "a wrapper delegates to a judged response");
-        assertFalse(matches(response, "javax.servlet.ServletResponseWrapper", LOADER), "not an HttpServletResponse");
-        assertFalse(matches(response, "org.apache.catalina.connector.Request", LOADER));
+        int r = ServletApiTypes.RESPONSE;
+        int w = ServletApiTypes.RESPONSE_WRAPPER;
+        assertTrue(matches("javax.servlet", r, w, "org.apache.catalina.connector.Response", LOADER));
+        assertTrue(matches("javax.servlet", r, w, "org.apache.catalina.connector.ResponseFacade", LOADER));
+        assertFalse(matches("javax.servlet", r, w, "javax.servlet.http.HttpServletResponseWrapper", LOADER), "a wrapper delegates to a judged response");
+        assertFalse(matches("javax.servlet", r, w, "javax.servlet.ServletResponseWrapper", LOADER), "not an HttpServletResponse");
+        assertFalse(matches("javax.servlet", r, w, "org.apache.catalina.connector.Request", LOADER));
     }
 
     @Test
     void asyncContextsAreMatched() {
-        AgentBuilder.RawMatcher async = new ServletApiTypes("javax.servlet").matcher(ServletApiTypes.ASYNC_CONTEXT, 0);
-        assertTrue(matches(async, "org.apache.catalina.core.AsyncContextImpl", LOADER));
-        assertFalse(matches(async, "org.apache.catalina.connector.Response", LOADER));
+        assertTrue(matches("javax.servlet", ServletApiTypes.ASYNC_CONTEXT, 0, "org.apache.catalina.core.AsyncContextImpl", LOADER));
+        assertFalse(matches("javax.servlet", ServletApiTypes.ASYNC_CONTEXT, 0, "org.apache.catalina.connector.Response", LOADER));
     }
 
     @Test
     void aClassLoaderThatCannotSeeTheApiIsSkipped() {
         // parent = bootstrap: no servlet API visible, so even a servlet is not looked at
         ClassLoader blind = new ClassLoader(null) { };
-        ServletApiTypes javax = new ServletApiTypes("javax.servlet");
-        assertFalse(matches(javax.matcher(ServletApiTypes.SERVLET_OR_FILTER, 0), "javax.servlet.http.HttpServlet", blind));
-        assertTrue(matches(javax.matcher(ServletApiTypes.SERVLET_OR_FILTER, 0), "javax.servlet.http.HttpServlet", LOADER));
+        assertFalse(matches("javax.servlet", SERVICE, 0, "javax.servlet.http.HttpServlet", blind));
+        assertTrue(matches("javax.servlet", SERVICE, 0, "javax.servlet.http.HttpServlet", LOADER));
     }
 
     @Test
     void answersAreTheSameWhenRemembered() {
-        AgentBuilder.RawMatcher response = new ServletApiTypes("javax.servlet").matcher(ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER);
+        ServletApiTypes types = new ServletApiTypes("javax.servlet");
+        int r = ServletApiTypes.RESPONSE;
+        int w = ServletApiTypes.RESPONSE_WRAPPER;
         for (int i = 0; i < 3; i++) {
-            assertTrue(matches(response, "org.apache.catalina.connector.ResponseFacade", LOADER));
-            assertFalse(matches(response, "javax.servlet.http.HttpServletResponseWrapper", LOADER));
+            assertTrue(ServletApiTypes.has(types.roles(LOADER, "org/apache/catalina/connector/ResponseFacade",
+                classFile("org.apache.catalina.connector.ResponseFacade")), r, w));
+            assertFalse(ServletApiTypes.has(types.roles(LOADER, "javax/servlet/http/HttpServletResponseWrapper",
+                classFile("javax.servlet.http.HttpServletResponseWrapper")), r, w));
+            // an interface stays unmatched though its roles are remembered from a subclass's look
+            assertEquals(0, types.roles(LOADER, "javax/servlet/http/HttpServletResponse", classFile("javax.servlet.http.HttpServletResponse")));
         }
     }
 
     @Test
     void syntheticClassesAreNotMatched() {
-        AgentBuilder.RawMatcher service = new ServletApiTypes("javax.servlet").matcher(ServletApiTypes.SERVLET_OR_FILTER, 0);
-        TypeDescription plain = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
-            .name("test.GeneratedServlet").make().getTypeDescription();
-        TypeDescription synthetic = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
+        ServletApiTypes types = new ServletApiTypes("javax.servlet");
+        byte[] plain = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
+            .name("test.GeneratedServlet").make().getBytes();
+        byte[] synthetic = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
             .name("test.SyntheticServlet").modifiers(Visibility.PUBLIC, SyntheticState.SYNTHETIC)
-            .make().getTypeDescription();
-        assertTrue(service.matches(plain, LOADER, null, null, null), "a servlet subclass");
-        assertFalse(service.matches(synthetic, LOADER, null, null, null), "the same, marked synthetic");
+            .make().getBytes();
+        assertTrue(ServletApiTypes.has(types.roles(LOADER, "test/GeneratedServlet", plain), SERVICE, 0), "a servlet subclass");
+        assertFalse(ServletApiTypes.has(types.roles(LOADER, "test/SyntheticServlet", synthetic), SERVICE, 0), "the same, marked synthetic");
+    }
+
+    @Test
+    void aSuperTypeTheLoaderCannotFindMakesNoMatch() {
+        byte[] orphan = new ByteBuddy().subclass(Object.class).implement(java.io.Serializable.class)
+            .name("test.Orphan").make().getBytes();
+        assertEquals(0, new ServletApiTypes("javax.servlet").roles(LOADER, "test/Orphan", orphan));
     }
 }

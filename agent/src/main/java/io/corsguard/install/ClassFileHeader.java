@@ -1,0 +1,138 @@
+package io.corsguard.install;
+
+/**
+ * The few facts of a class file the transformer's first filter needs (JVMS §4.1): access flags,
+ * super class and interfaces, in internal form ({@code a/b/C}). Read by skipping the constant pool
+ * in place, without Byte Buddy or ASM, so that deciding "not ours" for the thousands of classes
+ * an application loads costs no parsing library, no type pool and next to no garbage.
+ */
+public final class ClassFileHeader {
+    public static final int ACC_INTERFACE = 0x0200;
+    public static final int ACC_SYNTHETIC = 0x1000;
+
+    private final int access;
+    private final String superName;
+    private final String[] interfaces;
+
+    private ClassFileHeader(int access, String superName, String[] interfaces) {
+        this.access = access;
+        this.superName = superName;
+        this.interfaces = interfaces;
+    }
+
+    public boolean isInterface() {
+        return (access & ACC_INTERFACE) != 0;
+    }
+
+    public boolean isSynthetic() {
+        return (access & ACC_SYNTHETIC) != 0;
+    }
+
+    /** The super class in internal form, null for {@code java/lang/Object} and module-info. */
+    public String superName() {
+        return superName;
+    }
+
+    public String[] interfaces() {
+        return interfaces.clone();
+    }
+
+    public int interfaceCount() {
+        return interfaces.length;
+    }
+
+    public String interfaceName(int i) {
+        return interfaces[i];
+    }
+
+    /**
+     * Parses the header of a class file.
+     *
+     * @throws IllegalArgumentException when the bytes are not a class file this reader understands
+     */
+    public static ClassFileHeader parse(byte[] b) {
+        try {
+            if (u4(b, 0) != 0xCAFEBABE) {
+                throw new IllegalArgumentException("not a class file (magic)");
+            }
+            int count = u2(b, 8);
+            // offsets of the constant pool entries; only Class and Utf8 are looked up later
+            int[] offsets = new int[count];
+            int p = 10;
+            for (int i = 1; i < count; i++) {
+                offsets[i] = p;
+                int tag = b[p] & 0xFF;
+                switch (tag) {
+                    case 1: // Utf8
+                        p += 3 + u2(b, p + 1);
+                        break;
+                    case 3: case 4: // Integer, Float
+                    case 9: case 10: case 11: case 12: // Fieldref, Methodref, InterfaceMethodref, NameAndType
+                    case 17: case 18: // Dynamic, InvokeDynamic
+                        p += 5;
+                        break;
+                    case 5: case 6: // Long, Double take two slots
+                        p += 9;
+                        i++;
+                        break;
+                    case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
+                        p += 3;
+                        break;
+                    case 15: // MethodHandle
+                        p += 4;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown constant pool tag " + tag + " at " + p);
+                }
+            }
+            int access = u2(b, p);
+            int superIndex = u2(b, p + 4);
+            int n = u2(b, p + 6);
+            String[] interfaces = new String[n];
+            for (int i = 0; i < n; i++) {
+                interfaces[i] = className(b, offsets, u2(b, p + 8 + 2 * i));
+            }
+            return new ClassFileHeader(access, superIndex == 0 ? null : className(b, offsets, superIndex), interfaces);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("truncated class file", e);
+        }
+    }
+
+    private static String className(byte[] b, int[] offsets, int classIndex) {
+        int c = offsets[classIndex];
+        if ((b[c] & 0xFF) != 7) {
+            throw new IllegalArgumentException("constant " + classIndex + " is not a class");
+        }
+        int u = offsets[u2(b, c + 1)];
+        if ((b[u] & 0xFF) != 1) {
+            throw new IllegalArgumentException("class name of constant " + classIndex + " is not Utf8");
+        }
+        return modifiedUtf8(b, u + 3, u2(b, u + 1));
+    }
+
+    /** JVMS §4.4.7 modified UTF-8; class names are nearly always ASCII, decoded on the fast path. */
+    private static String modifiedUtf8(byte[] b, int from, int length) {
+        char[] chars = new char[length];
+        int n = 0;
+        int end = from + length;
+        for (int i = from; i < end; ) {
+            int x = b[i++] & 0xFF;
+            if (x < 0x80) {
+                chars[n++] = (char) x;
+            } else if ((x & 0xE0) == 0xC0) {
+                chars[n++] = (char) (((x & 0x1F) << 6) | (b[i++] & 0x3F));
+            } else {
+                chars[n++] = (char) (((x & 0x0F) << 12) | ((b[i++] & 0x3F) << 6) | (b[i++] & 0x3F));
+            }
+        }
+        return new String(chars, 0, n);
+    }
+
+    private static int u2(byte[] b, int p) {
+        return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+    }
+
+    private static int u4(byte[] b, int p) {
+        return (u2(b, p) << 16) | u2(b, p + 2);
+    }
+}

@@ -1,0 +1,231 @@
+package io.corsguard.install;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * The agent's one class file transformer. The JVM hands it every class it loads; almost all are
+ * dismissed by name ({@link IgnoredTypes}) or by the families' cheap {@link ServerInstrumentation#matches}
+ * without Byte Buddy. Only a matched class is handed to the {@link Weaver}, created on first need
+ * (or ahead of time by {@link #prepare()} on another thread), so the Byte Buddy machinery is loaded
+ * and compiled for the handful of server classes it rewrites, not run for the thousands it does not.
+ *
+ * <p>Never throws into the JVM: a class that cannot be woven is reported to the {@link Listener}
+ * and loaded as it was. Classes loaded while a class is woven (on the same thread) are left alone.
+ */
+public final class CorsGuardTransformer implements ClassFileTransformer {
+
+    /** What the transformer tells its owner. */
+    public interface Listener {
+        /** {@code className} (binary name, {@code a.b.C}) was woven. */
+        void woven(String className);
+
+        /** {@code className} could not be woven and was left as it was. */
+        void failed(String className, Throwable error);
+    }
+
+    private final ServerInstrumentation[] families;
+    private final ClassLoader adviceLoader;
+    private final Listener listener;
+    private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
+    private final Object weaverLock = new Object();
+    private volatile Weaver weaver;
+    /** Woven classes by loader (weak keys), so that detach restores exactly those. */
+    private final Map<ClassLoader, Set<String>> woven = new WeakHashMap<>();
+    private final Set<String> wovenByBootLoader = new HashSet<>();
+
+    public CorsGuardTransformer(List<ServerInstrumentation> families, ClassLoader adviceLoader, Listener listener) {
+        this.families = families.toArray(new ServerInstrumentation[0]);
+        this.adviceLoader = adviceLoader;
+        this.listener = listener;
+    }
+
+    /**
+     * Loads and readies the weaver ahead of the first matched class. Called on a background thread
+     * at start-up, so that this work runs next to the application's own start instead of in it;
+     * a class matched meanwhile waits for it.
+     */
+    public void prepare() {
+        weaver();
+    }
+
+    /**
+     * Registers the transformer and weaves the matching classes already loaded (an attach, or
+     * classes loaded before {@code premain} by another agent).
+     */
+    public void install(Instrumentation inst) {
+        inst.addTransformer(this, true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (matchesLoaded(type) && inst.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        retransform(inst, loaded);
+    }
+
+    /**
+     * Unregisters the transformer and restores the classes it wove to their original class files.
+     *
+     * @return whether every woven class still loaded was restored
+     */
+    public boolean uninstall(Instrumentation inst) {
+        inst.removeTransformer(this);
+        List<Class<?>> restore = new ArrayList<>();
+        synchronized (woven) {
+            for (Class<?> type : inst.getAllLoadedClasses()) {
+                Set<String> names = type.getClassLoader() == null ? wovenByBootLoader : woven.get(type.getClassLoader());
+                if (names != null && names.contains(type.getName())) {
+                    restore.add(type);
+                }
+            }
+            woven.clear();
+            wovenByBootLoader.clear();
+        }
+        return retransform(inst, restore);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile) {
+        if (internalName == null || IgnoredTypes.byInternalName(internalName)) {
+            return null;
+        }
+        ServerInstrumentation[] matched = null;
+        try {
+            matched = match(loader, internalName, classFile);
+            if (matched == null || weaving.get() != null) {
+                return null;
+            }
+            weaving.set(Boolean.TRUE);
+            byte[] out;
+            try {
+                out = weaver().weave(loader, internalName, classFile, matched);
+            } finally {
+                weaving.remove();
+            }
+            String className = internalName.replace('/', '.');
+            record(loader, className);
+            for (ServerInstrumentation family : matched) {
+                family.woven(className);
+            }
+            listener.woven(className);
+            return out;
+        } catch (Throwable t) {
+            try {
+                listener.failed(internalName.replace('/', '.'), t);
+            } catch (Throwable ignored) {
+                // never into the JVM's class loading
+            }
+            return null;
+        }
+    }
+
+    private ServerInstrumentation[] match(ClassLoader loader, String internalName, byte[] classFile) {
+        ServerInstrumentation[] matched = null;
+        int n = 0;
+        for (ServerInstrumentation family : families) {
+            if (family.matches(loader, internalName, classFile)) {
+                if (matched == null) {
+                    matched = new ServerInstrumentation[families.length];
+                }
+                matched[n++] = family;
+            }
+        }
+        if (matched == null || n == matched.length) {
+            return matched;
+        }
+        ServerInstrumentation[] exact = new ServerInstrumentation[n];
+        System.arraycopy(matched, 0, exact, 0, n);
+        return exact;
+    }
+
+    private boolean matchesLoaded(Class<?> type) {
+        String name = type.getName();
+        if (type.isArray() || type.isPrimitive() || IgnoredTypes.byName(name)) {
+            return false;
+        }
+        for (ServerInstrumentation family : families) {
+            try {
+                if (family.matches(type)) {
+                    return true;
+                }
+            } catch (Throwable t) {
+                // e.g. a class whose super types cannot be loaded: not one of ours
+            }
+        }
+        return false;
+    }
+
+    private Weaver weaver() {
+        Weaver w = weaver;
+        if (w == null) {
+            synchronized (weaverLock) {
+                w = weaver;
+                if (w == null) {
+                    w = new Weaver(adviceLoader);
+                    weaver = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    private void record(ClassLoader loader, String className) {
+        synchronized (woven) {
+            if (loader == null) {
+                wovenByBootLoader.add(className);
+            } else {
+                Set<String> names = woven.get(loader);
+                if (names == null) {
+                    names = new HashSet<>();
+                    woven.put(loader, names);
+                }
+                names.add(className);
+            }
+        }
+    }
+
+    /** Retransforms the classes, all at once, or one by one when the batch fails. */
+    private boolean retransform(Instrumentation inst, List<Class<?>> types) {
+        if (types.isEmpty()) {
+            return true;
+        }
+        try {
+            inst.retransformClasses(types.toArray(new Class<?>[0]));
+            return true;
+        } catch (Throwable batch) {
+            boolean all = true;
+            for (Class<?> type : types) {
+                try {
+                    inst.retransformClasses(type);
+                } catch (Throwable t) {
+                    all = false;
+                    listener.failed(type.getName(), t);
+                }
+            }
+            return all;
+        }
+    }
+
+    /** The woven classes' names (for tests and the debug log). */
+    List<String> wovenNames() {
+        List<String> names = new ArrayList<>();
+        synchronized (woven) {
+            names.addAll(wovenByBootLoader);
+            for (Set<String> s : woven.values()) {
+                names.addAll(s);
+            }
+        }
+        Collections.sort(names);
+        return names;
+    }
+}
