@@ -5,7 +5,7 @@
 # the server's CPU time per request. Then: jfr-agg.py OUT/NAME.jfr; jfr-callers.py OUT/NAME.jfr.
 # usage: jfr-load.sh <name> <agent-jar|none> [seconds per kind]   (OUT, default /tmp)
 set -u
-ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"; cd "$ROOT"
+ROOT="$(cd "$(dirname "$0")/../../../.." && pwd)"; cd "$ROOT"
 NAME=$1; AG=$2; D=${3:-8}; OUT="${OUT:-/tmp}"
 SP=28080; NP=28081
 ARGS=""

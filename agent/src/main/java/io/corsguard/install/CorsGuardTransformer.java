@@ -53,8 +53,8 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
      * at start-up, so that this work runs next to the application's own start instead of in it;
      * a class matched meanwhile waits for it.
      */
-    public void prepare() {
-        weaver();
+    public void prepare() throws Exception {
+        weaver().warmUp();
     }
 
     /**
@@ -111,6 +111,9 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
                 out = weaver().weave(loader, internalName, classFile, matched);
             } finally {
                 weaving.remove();
+            }
+            if (out == null) {
+                return null; // no method of the class is one the families advise
             }
             String className = internalName.replace('/', '.');
             record(loader, className);

@@ -4,6 +4,7 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.pool.TypePool;
 
@@ -18,13 +19,18 @@ import net.bytebuddy.pool.TypePool;
  * transformed, then the class's loader, then the agent's advice classes), never by loading classes.
  */
 final class Weaver {
-    private final ByteBuddy byteBuddy = new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE);
+    /**
+     * No class format changes (no added members, so retransformation and detach work), and no
+     * validation of the rewritten class: decorating only inlines advice into existing methods.
+     */
+    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED).with(Implementation.Context.Disabled.Factory.INSTANCE);
     private final ClassFileLocator adviceLocator;
 
     Weaver(ClassLoader adviceLoader) {
         this.adviceLocator = ClassFileLocator.ForClassLoader.of(adviceLoader);
     }
 
+    /** @return the woven class file, or null when no advice applies to the class (it stays as it was) */
     byte[] weave(ClassLoader loader, String internalName, byte[] classFile, ServerInstrumentation[] families) {
         String name = internalName.replace('/', '.');
         ClassFileLocator locator = new ClassFileLocator.Compound(
@@ -33,10 +39,21 @@ final class Weaver {
             adviceLocator);
         TypePool pool = TypePool.Default.of(locator);
         TypeDescription type = pool.describe(name).resolve();
-        Weaving weaving = new Weaving(internalName, loader, classFile, pool, locator, byteBuddy.decorate(type, locator));
+        Weaving weaving = new Weaving(internalName, loader, classFile, pool, locator, type, byteBuddy.decorate(type, locator));
         for (ServerInstrumentation family : families) {
             family.weave(weaving);
         }
-        return weaving.builder().make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+        return weaving.changed() ? weaving.builder().make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes() : null;
+    }
+
+    /**
+     * Weaves a small class of the agent's own ({@link WarmUp.Target}) once, bytes discarded: loads
+     * the classes of the whole pipeline (type pool, advice, class writer) and runs it once, on the
+     * background thread at start-up rather than inside the application's first woven class.
+     */
+    void warmUp() throws java.io.IOException {
+        String target = WarmUp.Target.class.getName();
+        byte[] classFile = adviceLocator.locate(target).resolve();
+        weave(WarmUp.class.getClassLoader(), target.replace('.', '/'), classFile, new ServerInstrumentation[] {new WarmUp()});
     }
 }

@@ -3,6 +3,7 @@ package io.corsguard.install;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -21,9 +22,13 @@ public final class Weaving {
     private final byte[] classFile;
     private final TypePool pool;
     private final ClassFileLocator locator;
+    private final TypeDescription type;
     private DynamicType.Builder<?> builder;
+    private boolean changed;
 
-    Weaving(String internalName, ClassLoader loader, byte[] classFile, TypePool pool, ClassFileLocator locator, DynamicType.Builder<?> builder) {
+    Weaving(String internalName, ClassLoader loader, byte[] classFile, TypePool pool, ClassFileLocator locator,
+            TypeDescription type, DynamicType.Builder<?> builder) {
+        this.type = type;
         this.internalName = internalName;
         this.loader = loader;
         this.classFile = classFile;
@@ -47,13 +52,25 @@ public final class Weaving {
         return classFile;
     }
 
-    /** Inlines {@code adviceClass} (a class of the agent jar) into the methods {@code methods} selects. */
+    /**
+     * Inlines {@code adviceClass} (a class of the agent jar) into the methods {@code methods}
+     * selects; nothing when the class declares none of them.
+     */
     public Weaving advice(ElementMatcher<? super MethodDescription> methods, String adviceClass) {
+        if (type.getDeclaredMethods().filter(methods).isEmpty()) {
+            return this;
+        }
+        changed = true;
         Advice advice = Advice.withCustomMapping().to(pool.describe(adviceClass).resolve(), locator)
             .withAssigner(Assigner.DEFAULT)
             .withExceptionHandler(Advice.ExceptionHandler.Default.SUPPRESSING);
         builder = builder.visit(new AsmVisitorWrapper.ForDeclaredMethods().invokable(methods, advice));
         return this;
+    }
+
+    /** Whether any advice applies: if not, the class is left as it was (not rewritten, not reported woven). */
+    boolean changed() {
+        return changed;
     }
 
     DynamicType.Builder<?> builder() {
