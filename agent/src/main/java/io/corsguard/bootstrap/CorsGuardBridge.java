@@ -139,9 +139,17 @@ public final class CorsGuardBridge {
         }
         int n = name.length();
         if (n == 4) {
-            return name.equalsIgnoreCase("vary");
+            return name.equals("Vary") || name.equals("vary") || name.equalsIgnoreCase("vary");
         }
-        return n > 15 && (name.charAt(0) == 'a' || name.charAt(0) == 'A')
-            && name.regionMatches(true, 0, "access-control-", 0, 15);
+        if (n <= 15) {
+            return false;
+        }
+        // the two spellings servers use (Netty's and HTTP/2's lower case, the canonical one) are
+        // compared exactly, which is cheaper than a case-insensitive walk; any other case after
+        char c = name.charAt(0);
+        if (c == 'A') {
+            return name.startsWith("Access-Control-") || name.regionMatches(true, 0, "access-control-", 0, 15);
+        }
+        return c == 'a' && (name.startsWith("access-control-") || name.regionMatches(true, 0, "access-control-", 0, 15));
     }
 }

@@ -71,20 +71,30 @@ public final class Policy {
             if (name == null) {
                 continue;
             }
-            if (name.equalsIgnoreCase(ACAO)) {
-                acao = add(acao, value);
-            } else if (name.equalsIgnoreCase(ACAC)) {
-                acac = add(acac, value);
-            } else if (name.equalsIgnoreCase(ACAM)) {
-                acam = add(acam, value);
-            } else if (name.equalsIgnoreCase(ACAH)) {
-                acah = add(acah, value);
-            } else if (name.equalsIgnoreCase(ACEH)) {
-                aceh = add(aceh, value);
-            } else if (name.equalsIgnoreCase(VARY)) {
-                vary = add(vary, value);
-            } else if (name.equalsIgnoreCase(ACAPN)) {
-                acapn = add(acapn, value);
+            switch (corsHeader(name)) {
+                case 1:
+                    acao = add(acao, value);
+                    break;
+                case 2:
+                    acac = add(acac, value);
+                    break;
+                case 3:
+                    acam = add(acam, value);
+                    break;
+                case 4:
+                    acah = add(acah, value);
+                    break;
+                case 5:
+                    aceh = add(aceh, value);
+                    break;
+                case 6:
+                    vary = add(vary, value);
+                    break;
+                case 7:
+                    acapn = add(acapn, value);
+                    break;
+                default:
+                    break;
             }
         }
 
@@ -493,6 +503,30 @@ public final class Policy {
             to--;
         }
         return to;
+    }
+
+    /**
+     * Which CORS response header {@code name} is (case-insensitive): 1 ACAO, 2 ACAC, 3 ACAM, 4 ACAH,
+     * 5 ACEH, 6 Vary, 7 ACAPN, 0 none. Told apart by length first, so each line costs at most one
+     * case-insensitive comparison instead of a walk down the list.
+     */
+    static int corsHeader(String name) {
+        switch (name.length()) {
+            case 4:
+                return name.equalsIgnoreCase(VARY) ? 6 : 0;
+            case 27:
+                return name.equalsIgnoreCase(ACAO) ? 1 : 0;
+            case 28:
+                return name.equalsIgnoreCase(ACAM) ? 3 : name.equalsIgnoreCase(ACAH) ? 4 : 0;
+            case 29:
+                return name.equalsIgnoreCase(ACEH) ? 5 : 0;
+            case 32:
+                return name.equalsIgnoreCase(ACAC) ? 2 : 0;
+            case 36:
+                return name.equalsIgnoreCase(ACAPN) ? 7 : 0;
+            default:
+                return 0;
+        }
     }
 
     /** {@code s[from, to)} equals {@code token} (as {@code equals} / {@code equalsIgnoreCase} would say). */
