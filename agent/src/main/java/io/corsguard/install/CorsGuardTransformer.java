@@ -19,7 +19,7 @@ import java.util.WeakHashMap;
  * and compiled for the handful of server classes it rewrites, not run for the thousands it does not.
  *
  * <p>Never throws into the JVM: a class that cannot be woven is reported to the {@link Listener}
- * and loaded as it was. Classes loaded while a class is woven (on the same thread) are left alone.
+ * and loaded as it was. Classes loaded while a class is matched or woven (on the same thread) are left alone.
  */
 public final class CorsGuardTransformer implements ClassFileTransformer {
 
@@ -35,7 +35,8 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
     private final ServerInstrumentation[] families;
     private final ClassLoader adviceLoader;
     private final Listener listener;
-    private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
+    /** Set while this thread matches or weaves a class. */
+    private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
     private final Object weaverLock = new Object();
     private volatile Weaver weaver;
     /** Woven classes by loader (weak keys), so that detach restores exactly those. */
@@ -99,19 +100,19 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
         if (internalName == null || IgnoredTypes.byInternalName(internalName)) {
             return null;
         }
-        ServerInstrumentation[] matched = null;
+        if (busy.get() != null) {
+            // a class loaded by this thread while it matches or weaves another (a class loader
+            // reading a super type's class file, Byte Buddy's own classes): left alone, as Byte
+            // Buddy's circularity lock did, so that matching can never recurse into itself
+            return null;
+        }
+        busy.set(Boolean.TRUE);
         try {
-            matched = match(loader, internalName, classFile);
-            if (matched == null || weaving.get() != null) {
+            ServerInstrumentation[] matched = match(loader, internalName, classFile);
+            if (matched == null) {
                 return null;
             }
-            weaving.set(Boolean.TRUE);
-            byte[] out;
-            try {
-                out = weaver().weave(loader, internalName, classFile, matched);
-            } finally {
-                weaving.remove();
-            }
+            byte[] out = weaver().weave(loader, internalName, classFile, matched);
             if (out == null) {
                 return null; // no method of the class is one the families advise
             }
@@ -129,6 +130,8 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
                 // never into the JVM's class loading
             }
             return null;
+        } finally {
+            busy.remove();
         }
     }
 

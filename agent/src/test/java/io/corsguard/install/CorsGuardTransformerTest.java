@@ -140,6 +140,29 @@ class CorsGuardTransformerTest {
     }
 
     @Test
+    void aClassLoadedWhileAnotherIsMatchedIsLeftAlone() {
+        final CorsGuardTransformer[] self = new CorsGuardTransformer[1];
+        final List<byte[]> nested = new ArrayList<>();
+        Family family = new Family("setHeader") {
+            @Override
+            public boolean matches(ClassLoader loader, String internalName, byte[] classFile) {
+                if (internalName.equals("test/Target")) {
+                    // as a class loader would when it loads a class to read a super type's file
+                    nested.add(self[0].transform(loader, "test/Target", null, null, classFile));
+                }
+                return super.matches(loader, internalName, classFile);
+            }
+        };
+        self[0] = transformer(family);
+        assertNotNull(self[0].transform(AGENT, "test/Target", null, null, target()), "the outer class is woven");
+        assertEquals(1, nested.size());
+        assertNull(nested.get(0), "the nested one is left alone, not matched again");
+        assertEquals(Collections.singletonList("test.Target"), woven);
+        // and the thread is free again afterwards
+        assertNotNull(self[0].transform(AGENT, "test/Target", null, null, target()));
+    }
+
+    @Test
     void theWarmUpWeavesItsOwnTarget() throws Exception {
         byte[] original = new Weaver(AGENT).getClass().getClassLoader()
             .getResourceAsStream("io/corsguard/install/WarmUp$Target.class").readAllBytes();
