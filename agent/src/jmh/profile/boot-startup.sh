@@ -1,0 +1,23 @@
+#!/bin/bash
+# usage: BASE_AGENT=<older agent jar> boot-startup.sh RUNS
+# Times the Spring Boot fat jar of it-tests (built by mvn -B verify or -pl it-tests -am package)
+# from java -jar to its READY line, with no agent, BASE_AGENT and agent/target/corsguard-agent.jar
+# (mode=correct), alternated; prints run, config, wall ms, JVM CPU ms until READY.
+cd "$(dirname "$0")/../../../.."
+JAR=it-tests/spring-boot-app/target/spring-cors-app.jar
+CLK=$(getconf CLK_TCK)
+for r in $(seq 1 $1); do
+ for c in none base final; do
+  A=""
+  [ $c = base ] && A="-javaagent:${BASE_AGENT:?set BASE_AGENT to an older agent jar}=config=demo-app/corsguard.properties;mode=correct"
+  [ $c = final ] && A="-javaagent:agent/target/corsguard-agent.jar=config=demo-app/corsguard.properties;mode=correct"
+  t0=$(date +%s%N)
+  java $A -jar $JAR --server.port=0 > /tmp/boot-$c.out 2>&1 &
+  P=$!
+  until grep -q "READY" /tmp/boot-$c.out; do sleep 0.01; kill -0 $P 2>/dev/null || break; done
+  t1=$(date +%s%N)
+  cpu=$(awk -v k=$CLK '{print ($14+$15)*1000/k}' /proc/$P/stat)
+  echo "$r $c $(( (t1-t0)/1000000 )) $cpu"
+  kill $P; wait $P 2>/dev/null
+ done
+done
