@@ -4,7 +4,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -220,18 +219,5 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
             }
             return all;
         }
-    }
-
-    /** The woven classes' names (for tests and the debug log). */
-    List<String> wovenNames() {
-        List<String> names = new ArrayList<>();
-        synchronized (woven) {
-            names.addAll(wovenByBootLoader);
-            for (Set<String> s : woven.values()) {
-                names.addAll(s);
-            }
-        }
-        Collections.sort(names);
-        return names;
     }
 }
