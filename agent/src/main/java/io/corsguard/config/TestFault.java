@@ -9,7 +9,12 @@ public enum TestFault implements Labeled {
     /** The policy call is slow. */
     SLOW("slow"),
     /** The policy call throws OutOfMemoryError. */
-    OOM("oom");
+    OOM("oom"),
+    /**
+     * Weaving the container commit hooks fails, so the generic servlet layer judges their
+     * containers' responses (read at start only: classes are woven as they load).
+     */
+    WEAVE_HOOK("weave-hook");
 
     private final String label;
 

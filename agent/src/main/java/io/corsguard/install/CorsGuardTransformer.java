@@ -106,14 +106,17 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
             return null;
         }
         busy.set(Boolean.TRUE);
+        ServerInstrumentation[] matched = null;
         try {
-            ServerInstrumentation[] matched = match(loader, internalName, classFile);
+            matched = match(loader, internalName, classFile);
             if (matched == null) {
                 return null;
             }
             byte[] out = weaver().weave(loader, internalName, classFile, matched);
             if (out == null) {
-                return null; // no method of the class is one the families advise
+                // no method of the class is one the families advise
+                notWoven(matched, internalName);
+                return null;
             }
             String className = internalName.replace('/', '.');
             record(loader, className);
@@ -125,6 +128,9 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
         } catch (Throwable t) {
             try {
                 listener.failed(internalName.replace('/', '.'), t);
+                if (matched != null) {
+                    notWoven(matched, internalName);
+                }
             } catch (Throwable ignored) {
                 // never into the JVM's class loading
             }
@@ -132,6 +138,52 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
         } finally {
             busy.remove();
         }
+    }
+
+    private static void notWoven(ServerInstrumentation[] matched, String internalName) {
+        String className = internalName.replace('/', '.');
+        for (ServerInstrumentation family : matched) {
+            family.notWoven(className);
+        }
+    }
+
+    /**
+     * Retransforms the loaded classes named (binary names per class loader), so that the families
+     * weave them now (classes held back at first). Called while this thread transforms a class,
+     * the work runs on another thread (nested transformations on this one are left alone), and
+     * this thread waits for it at most {@code waitMillis}: the classes are woven before the class
+     * being loaded is used, unless that takes longer.
+     */
+    public void retransform(Instrumentation inst, Map<ClassLoader, Set<String>> classes, long waitMillis) {
+        if (busy.get() == null) {
+            retransform(inst, loaded(inst, classes));
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                retransform(inst, loaded(inst, classes));
+            } catch (Throwable e) {
+                listener.failed("(retransformation)", e);
+            }
+        }, "corsguard-weave");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<Class<?>> loaded(Instrumentation inst, Map<ClassLoader, Set<String>> classes) {
+        List<Class<?>> found = new ArrayList<>();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            Set<String> names = classes.get(type.getClassLoader());
+            if (names != null && names.contains(type.getName()) && inst.isModifiableClass(type)) {
+                found.add(type);
+            }
+        }
+        return found;
     }
 
     private ServerInstrumentation[] match(ClassLoader loader, String internalName, byte[] classFile) {

@@ -13,6 +13,7 @@ import io.corsguard.engine.Engine;
 import io.corsguard.report.CorsGuardMBean;
 import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
+import io.corsguard.servlet.CommitHookCoverage;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
@@ -29,6 +30,7 @@ final class Installation {
     /** Replaced (counters kept) when a reload or attach changes the log settings. */
     private volatile Reporter reporter;
     private final CorsGuardTransformer transformer;
+    private final CommitHookCoverage coverage;
     private final Instrumentation inst;
     /** The arguments of the latest attach (a second attach replaces them); reloads keep them. */
     private volatile String agentArgs;
@@ -38,11 +40,12 @@ final class Installation {
     /** The file as last read, good or bad: a rejected edit is reported once, not every interval. */
     private volatile ConfigFileWatch watch;
 
-    Installation(Engine engine, Reporter reporter, CorsGuardTransformer transformer,
+    Installation(Engine engine, Reporter reporter, CorsGuardTransformer transformer, CommitHookCoverage coverage,
                  Instrumentation inst, String agentArgs) {
         this.engine = engine;
         this.reporter = reporter;
         this.transformer = transformer;
+        this.coverage = coverage;
         this.inst = inst;
         this.agentArgs = agentArgs;
         this.watch = engine.config().fileWatch();
@@ -74,6 +77,10 @@ final class Installation {
 
     /** Applies a new good configuration: takes effect on the next response. */
     synchronized void reconfigure(CorsGuardConfig config, String why) {
+        if (!config.testCommitHook()) {
+            // the generic layer judges everywhere from now on: woven before the switch takes effect
+            coverage.releaseAll("test.commit-hook=false");
+        }
         ReportSettings logging = Installer.reportSettings(config);
         if (logging.toString().equals(reporter.settings().toString())) {
             engine.reconfigure(config);

@@ -7,10 +7,12 @@ import io.corsguard.config.ConfigResult;
 import io.corsguard.config.ConfigWarning;
 import io.corsguard.config.CorsGuardConfig;
 import io.corsguard.config.Mode;
+import io.corsguard.config.TestFault;
 import io.corsguard.engine.Engine;
 import io.corsguard.netty.NettyInstrumentation;
 import io.corsguard.report.ReportSettings;
 import io.corsguard.report.Reporter;
+import io.corsguard.servlet.CommitHookCoverage;
 import io.corsguard.servlet.ServletInstrumentation;
 import io.corsguard.servlet.Jetty12Instrumentation;
 import io.corsguard.servlet.JettyChannelInstrumentation;
@@ -41,6 +43,12 @@ public final class Installer {
     static final String STATE_PROPERTY = "io.corsguard.agent.state";
 
     private static Installation current;
+
+    /**
+     * How long a class being loaded waits for the classes the generic layer held back to be woven
+     * when its loading shows they are needed (a hook that failed, a response no hook judges).
+     */
+    static final long RELEASE_WAIT_MILLIS = 5000;
 
     private Installer() {
     }
@@ -163,17 +171,21 @@ public final class Installer {
         CorsGuardBridge.setHandler(config.mode() == Mode.OFF ? null : engine);
         CorsGuardBridge.setInstalled(true);
 
+        // the generic servlet layer is held back where a commit hook judges (start-up cost)
+        CommitHookCoverage coverage = new CommitHookCoverage(config.testCommitHook(),
+            config.testFault() == TestFault.WEAVE_HOOK, new CoverageListener(engine));
         List<ServerInstrumentation> families = Arrays.<ServerInstrumentation>asList(
-            new TomcatInstrumentation(), new UndertowInstrumentation(), new Jetty12Instrumentation(), new JettyChannelInstrumentation(),
-            new ServletInstrumentation(), new NettyInstrumentation());
+            new TomcatInstrumentation(coverage), new UndertowInstrumentation(coverage), new Jetty12Instrumentation(coverage),
+            new JettyChannelInstrumentation(coverage), new ServletInstrumentation(coverage), new NettyInstrumentation());
         StringBuilder names = new StringBuilder();
         for (ServerInstrumentation family : families) {
             names.append(names.length() == 0 ? "" : ",").append(family.name());
         }
         final CorsGuardTransformer transformer = new CorsGuardTransformer(families, Installer.class.getClassLoader(), new FailureListener(engine));
+        coverage.onRelease(classes -> transformer.retransform(inst, classes, RELEASE_WAIT_MILLIS));
         transformer.install(inst);
 
-        Installation installation = new Installation(engine, reporter, transformer, inst, agentArgs);
+        Installation installation = new Installation(engine, reporter, transformer, coverage, inst, agentArgs);
         reporter.info("CorsGuard " + VERSION + " " + (attach ? "attached" : "started") + ": mode=" + config.mode().label()
             + ", config=" + config.source()
             + ", allowed-origins=" + config.allowedOriginsAsWritten().size() + " entr" + (config.allowedOriginsAsWritten().size() == 1 ? "y" : "ies")

@@ -32,4 +32,9 @@ public abstract class NamedTypesInstrumentation implements ServerInstrumentation
     public void woven(String className) {
         // nothing to tell by default
     }
+
+    @Override
+    public void notWoven(String className) {
+        // nothing to tell by default
+    }
 }

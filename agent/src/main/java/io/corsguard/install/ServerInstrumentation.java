@@ -33,4 +33,10 @@ public interface ServerInstrumentation {
 
     /** A class this family matched was woven (its new class file handed to the JVM). */
     void woven(String className);
+
+    /**
+     * A class this family matched was not woven: weaving failed, or no family advised any of its
+     * methods. It loads as it was.
+     */
+    void notWoven(String className);
 }

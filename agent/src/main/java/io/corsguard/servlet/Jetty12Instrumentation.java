@@ -19,7 +19,12 @@ public final class Jetty12Instrumentation extends CommitHook {
     static final String CHANNEL_RESPONSE = "org.eclipse.jetty.server.internal.HttpChannelState$ChannelResponse";
 
     public Jetty12Instrumentation() {
-        super(ServletBridge::markJetty12CommitHook, CHANNEL_RESPONSE);
+        this(CommitHookCoverage.none());
+    }
+
+    /** @param coverage told when this hook's class is matched but not woven */
+    public Jetty12Instrumentation(CommitHookCoverage coverage) {
+        super(ServletBridge::markJetty12CommitHook, coverage, CHANNEL_RESPONSE);
     }
 
     @Override
@@ -28,7 +33,7 @@ public final class Jetty12Instrumentation extends CommitHook {
     }
 
     @Override
-    public void weave(Weaving weaving) {
+    void weaveHook(Weaving weaving) {
         weaving.advice(isMethod().and(named("lockedPrepareResponse")).and(takesArguments(2)),
             "io.corsguard.servlet.Jetty12CommitHookAdvice");
     }

@@ -25,7 +25,12 @@ public final class JettyChannelInstrumentation extends CommitHook {
     static final String HTTP_CHANNEL = "org.eclipse.jetty.server.HttpChannel";
 
     public JettyChannelInstrumentation() {
-        super(ServletBridge::markJettyChannelCommitHook, HTTP_CHANNEL);
+        this(CommitHookCoverage.none());
+    }
+
+    /** @param coverage told when this hook's class is matched but not woven */
+    public JettyChannelInstrumentation(CommitHookCoverage coverage) {
+        super(ServletBridge::markJettyChannelCommitHook, coverage, HTTP_CHANNEL);
     }
 
     @Override
@@ -34,7 +39,7 @@ public final class JettyChannelInstrumentation extends CommitHook {
     }
 
     @Override
-    public void weave(Weaving weaving) {
+    void weaveHook(Weaving weaving) {
         weaving.advice(sendResponse(false), "io.corsguard.servlet.Jetty9CommitHookAdvice")
             .advice(sendResponse(true), "io.corsguard.servlet.Jetty10CommitHookAdvice");
     }

@@ -28,9 +28,19 @@ public final class ServletInstrumentation implements ServerInstrumentation {
     private static final String[][] NAMESPACES = {{"javax.servlet", "Javax"}, {"jakarta.servlet", "Jakarta"}};
 
     private final ServletApiTypes[] types = new ServletApiTypes[NAMESPACES.length];
+    private final CommitHookCoverage coverage;
 
-    /** Installs the layer on the bridge; {@link ServletBridge#reset()} removes it. */
+    /** Installs the layer on the bridge, woven wherever it matches; {@link ServletBridge#reset()} removes it. */
     public ServletInstrumentation() {
+        this(CommitHookCoverage.none());
+    }
+
+    /**
+     * Installs the layer on the bridge; it is not woven into the classes {@code coverage} holds
+     * back (a commit hook judges their container). {@link ServletBridge#reset()} removes it.
+     */
+    public ServletInstrumentation(CommitHookCoverage coverage) {
+        this.coverage = coverage;
         ServletBridge.setLayer(new GenericServletLayer());
         for (int i = 0; i < NAMESPACES.length; i++) {
             types[i] = new ServletApiTypes(NAMESPACES[i][0]);
@@ -45,8 +55,9 @@ public final class ServletInstrumentation implements ServerInstrumentation {
     @Override
     public boolean matches(ClassLoader loader, String internalName, byte[] classFile) {
         for (ServletApiTypes t : types) {
-            if (woven(t.roles(loader, internalName, classFile))) {
-                return true;
+            int roles = t.roles(loader, internalName, classFile);
+            if (woven(roles)) {
+                return !coverage.holdBack(loader, internalName, response(roles));
             }
         }
         return false;
@@ -55,8 +66,9 @@ public final class ServletInstrumentation implements ServerInstrumentation {
     @Override
     public boolean matches(Class<?> type) {
         for (ServletApiTypes t : types) {
-            if (woven(t.roles(type))) {
-                return true;
+            int roles = t.roles(type);
+            if (woven(roles)) {
+                return !coverage.holdBack(type.getClassLoader(), type.getName().replace('.', '/'), response(roles));
             }
         }
         return false;
@@ -70,6 +82,10 @@ public final class ServletInstrumentation implements ServerInstrumentation {
         return ServletApiTypes.has(roles, ServletApiTypes.SERVLET_OR_FILTER, 0)
             || ServletApiTypes.has(roles, ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER)
             || ServletApiTypes.has(roles, ServletApiTypes.ASYNC_CONTEXT, 0);
+    }
+
+    private static boolean response(int roles) {
+        return ServletApiTypes.has(roles, ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER);
     }
 
     @Override
@@ -110,6 +126,11 @@ public final class ServletInstrumentation implements ServerInstrumentation {
     @Override
     public void woven(String className) {
         // the generic layer needs no mark: it judges wherever no commit hook does
+    }
+
+    @Override
+    public void notWoven(String className) {
+        // e.g. a servlet that only overrides doGet: nothing of it to advise
     }
 
     private static ElementMatcher.Junction<MethodDescription> concrete() {

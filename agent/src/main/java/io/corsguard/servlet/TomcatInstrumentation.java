@@ -21,7 +21,12 @@ public final class TomcatInstrumentation extends CommitHook {
     };
 
     public TomcatInstrumentation() {
-        super(ServletBridge::markTomcatCommitHook, PROCESSORS);
+        this(CommitHookCoverage.none());
+    }
+
+    /** @param coverage told when this hook's class is matched but not woven */
+    public TomcatInstrumentation(CommitHookCoverage coverage) {
+        super(ServletBridge::markTomcatCommitHook, coverage, PROCESSORS);
     }
 
     @Override
@@ -30,7 +35,7 @@ public final class TomcatInstrumentation extends CommitHook {
     }
 
     @Override
-    public void weave(Weaving weaving) {
+    void weaveHook(Weaving weaving) {
         weaving.advice(isMethod().and(named("prepareResponse")).and(takesNoArguments()),
             "io.corsguard.servlet.TomcatCommitHookAdvice");
     }

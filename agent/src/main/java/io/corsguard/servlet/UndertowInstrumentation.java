@@ -18,7 +18,12 @@ public final class UndertowInstrumentation extends CommitHook {
     static final String EXCHANGE = "io.undertow.server.HttpServerExchange";
 
     public UndertowInstrumentation() {
-        super(ServletBridge::markUndertowCommitHook, EXCHANGE);
+        this(CommitHookCoverage.none());
+    }
+
+    /** @param coverage told when this hook's class is matched but not woven */
+    public UndertowInstrumentation(CommitHookCoverage coverage) {
+        super(ServletBridge::markUndertowCommitHook, coverage, EXCHANGE);
     }
 
     @Override
@@ -27,7 +32,7 @@ public final class UndertowInstrumentation extends CommitHook {
     }
 
     @Override
-    public void weave(Weaving weaving) {
+    void weaveHook(Weaving weaving) {
         weaving.advice(isMethod().and(named("startResponse")).and(takesNoArguments()),
             "io.corsguard.servlet.UndertowCommitHookAdvice");
     }

@@ -97,7 +97,7 @@ class BadConfigMatrixTest {
         new Bad("jmx", "yes", BOOLEAN),
         new Bad("jmx", "0", BOOLEAN),
         new Bad("test.commit-hook", "off", BOOLEAN),
-        new Bad("test.fault", "crash", "expected one of none, throw, slow, oom"));
+        new Bad("test.fault", "crash", "expected one of none, throw, slow, oom, weave-hook"));
 
     @TempDir
     Path dir;

@@ -83,7 +83,7 @@ class ConfigErrorTest {
         assertErrors(args("log.level=verbose"),
                 "agent argument: log.level = 'verbose': expected one of trace, debug, info, warn, error");
         assertErrors(args("test.fault=crash"),
-                "agent argument: test.fault = 'crash': expected one of none, throw, slow, oom");
+                "agent argument: test.fault = 'crash': expected one of none, throw, slow, oom, weave-hook");
     }
 
     @Test

@@ -50,6 +50,7 @@ class CorsGuardTransformerTest {
     private static class Family extends NamedTypesInstrumentation {
         final AtomicInteger asked = new AtomicInteger();
         final List<String> told = new ArrayList<>();
+        final List<String> notWoven = new ArrayList<>();
         final String method;
 
         Family(String method) {
@@ -77,6 +78,11 @@ class CorsGuardTransformerTest {
         public void woven(String className) {
             told.add(className);
         }
+
+        @Override
+        public void notWoven(String className) {
+            notWoven.add(className);
+        }
     }
 
     private CorsGuardTransformer transformer(ServerInstrumentation family) {
@@ -90,6 +96,7 @@ class CorsGuardTransformerTest {
         assertNotNull(out, "woven");
         assertEquals(Collections.singletonList("test.Target"), woven);
         assertEquals(Collections.singletonList("test.Target"), family.told);
+        assertTrue(family.notWoven.isEmpty());
         assertTrue(failed.isEmpty(), failed.toString());
         // the woven class loads and runs: the advice's exit throws for an empty name and a null
         // value, and that throwable is suppressed, so the call returns normally
@@ -105,6 +112,8 @@ class CorsGuardTransformerTest {
         assertNull(transformer(family).transform(AGENT, "test/Target", null, null, target()));
         assertTrue(woven.isEmpty(), "not reported woven");
         assertTrue(family.told.isEmpty(), "a commit hook that advised nothing must not mark itself woven");
+        assertEquals(Collections.singletonList("test.Target"), family.notWoven,
+            "and is told, so that the generic layer's classes held back for it are woven");
         assertTrue(failed.isEmpty(), failed.toString());
     }
 
@@ -124,7 +133,7 @@ class CorsGuardTransformerTest {
 
     @Test
     void aFailureIsReportedAndTheClassLoadsAsItWas() {
-        ServerInstrumentation broken = new Family("setHeader") {
+        Family broken = new Family("setHeader") {
             @Override
             public void weave(Weaving weaving) {
                 throw new IllegalStateException("broken family");
@@ -132,6 +141,7 @@ class CorsGuardTransformerTest {
         };
         assertNull(transformer(broken).transform(AGENT, "test/Target", null, null, target()));
         assertEquals(Collections.singletonList("test.Target: broken family"), failed);
+        assertEquals(Collections.singletonList("test.Target"), broken.notWoven, "the family is told it was not woven");
         assertTrue(woven.isEmpty());
         failed.clear();
         // bytes that are no class file: the JVM never sends them, but nothing may escape

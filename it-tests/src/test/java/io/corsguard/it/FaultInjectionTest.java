@@ -192,4 +192,36 @@ class FaultInjectionTest {
         }
         return names;
     }
+
+    /**
+     * Tomcat's commit hook fails to weave ({@code test.fault=weave-hook}) while the first request
+     * loads its processor: the generic layer's classes held back for Tomcat are woven before that
+     * request goes on, so the very first response is judged and corrected, and the failure is
+     * reported once.
+     */
+    @org.junit.jupiter.api.Test
+    void aCommitHookThatFailsToWeaveLeavesTheGenericLayerJudgingFromTheFirstResponse() throws Exception {
+        try (ChildJvm jvm = ChildJvm.startJar(List.of(ChildJvm.javaagent(
+                "allowed-origins=https://app.example.com;mode=correct;log.level=debug;test.fault=weave-hook")),
+                ChildJvm.DEMO_JAR, "--serve", "--servlet-port", "0", "--netty-port", "0")) {
+            Matcher m = Pattern.compile("READY servlet=(\\d+)").matcher(
+                jvm.awaitLine(l -> l.startsWith("READY"), java.time.Duration.ofSeconds(60)));
+            assertTrue(m.find());
+            int servlet = Integer.parseInt(m.group(1));
+            io.corsguard.demo.RawHttp.Head first = io.corsguard.demo.RawHttp.send("127.0.0.1", servlet, "GET", "/api/reflect",
+                "Origin: " + U, "Cookie: s=1");
+            assertEquals(200, first.status(), jvm.describe());
+            assertEquals(List.of(U), first.values("Access-Control-Allow-Origin"), jvm.describe());
+            assertEquals(List.of(), first.values("Access-Control-Allow-Credentials"), "stripped by the generic layer\n" + jvm.describe());
+            assertEquals(List.of("Origin"), first.values("Vary"), jvm.describe());
+            jvm.awaitLine(l -> l.contains("CG003"), java.time.Duration.ofSeconds(5));
+            List<String> err = jvm.stderr();
+            assertEquals(1, err.stream().filter(l -> l.contains("[corsguard] ERROR")
+                && l.contains("org.apache.coyote.http11.Http11Processor") && l.contains("weave-hook")).count(), jvm.describe());
+            assertTrue(err.stream().anyMatch(l -> l.contains("generic servlet layer woven into ")
+                && l.contains("held back: the tomcat-commit-hook is not woven into org.apache.coyote.http11.Http11Processor")), jvm.describe());
+            assertTrue(err.stream().anyMatch(l -> l.contains("instrumented org.apache.catalina.connector.Response")), jvm.describe());
+            assertFalse(err.stream().anyMatch(l -> l.contains("instrumented org.apache.coyote.http11.Http11Processor")), jvm.describe());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.corsguard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corsguard.demo.RawHttp;
@@ -67,5 +68,55 @@ class ReloadTest {
             awaitCredentials(servlet, List.of("true"), jvm);
             awaitCredentials(netty, List.of("true"), jvm);
         }
+    }
+
+    /**
+     * On embedded Tomcat the generic servlet layer is held back (Tomcat's commit hook judges);
+     * switching the hooks off by a reload weaves it in before the new configuration applies, so
+     * the very next response is judged by it.
+     */
+    @Test
+    void switchingTheCommitHooksOffWeavesTheGenericLayerBeforeTheNextResponse() throws Exception {
+        Path config = tmp.resolve("cg.properties");
+        String base = "corsguard.allowed-origins=https://app.example.com\ncorsguard.reload.interval=200ms\n"
+            + "corsguard.mode=correct\ncorsguard.log.level=debug\n";
+        Files.writeString(config, base);
+        try (ChildJvm jvm = ChildJvm.startJar(List.of(ChildJvm.javaagent("config=" + config)), ChildJvm.DEMO_JAR,
+                "--serve", "--servlet-port", "0", "--netty-port", "0")) {
+            Matcher m = Pattern.compile("READY servlet=(\\d+)").matcher(
+                jvm.awaitLine(l -> l.startsWith("READY"), Duration.ofSeconds(60)));
+            assertTrue(m.find());
+            int servlet = Integer.parseInt(m.group(1));
+            assertEquals(List.of(), credentials(servlet), "the commit hook strips the untrusted origin's credentials");
+            jvm.awaitLine(l -> l.contains("instrumented org.apache.coyote.http11.Http11Processor"), Duration.ofSeconds(5));
+            jvm.awaitLine(l -> l.contains("held back org.apache.catalina.connector.Response: the tomcat-commit-hook judges"),
+                Duration.ofSeconds(5));
+            jvm.awaitLine(l -> l.contains("held back jakarta.servlet.http.HttpServlet"), Duration.ofSeconds(5));
+            assertFalse(jvm.stderr().stream().anyMatch(l -> l.contains("instrumented org.apache.catalina.connector.Response")),
+                jvm.describe());
+
+            Files.writeString(config, base + "corsguard.test.commit-hook=false\n");
+            jvm.awaitLine(l -> l.contains("configuration reloaded"), Duration.ofSeconds(10));
+            // no polling: the first response after the switch must already be judged
+            assertEquals(List.of(), credentials(servlet), jvm.describe());
+            List<String> err = jvm.stderr();
+            int released = indexOf(err, "generic servlet layer woven into ", "held back: test.commit-hook=false");
+            int response = indexOf(err, "instrumented org.apache.catalina.connector.Response", "");
+            int facade = indexOf(err, "instrumented org.apache.catalina.connector.ResponseFacade", "");
+            int servletClass = indexOf(err, "instrumented jakarta.servlet.http.HttpServlet", "");
+            int reloaded = indexOf(err, "configuration reloaded", "");
+            assertTrue(released >= 0 && response > released && facade > released && servletClass > released
+                && reloaded > Math.max(response, Math.max(facade, servletClass)), jvm.describe());
+            assertFalse(err.stream().anyMatch(l -> l.contains("[corsguard] ERROR")), jvm.describe());
+        }
+    }
+
+    private static int indexOf(List<String> lines, String a, String b) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(a) && lines.get(i).contains(b)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
