@@ -24,6 +24,7 @@
 #
 # Environment knobs: ROUNDS (3) DURATION (10, seconds) THREADS (2) CONNS (32) WARMUP (1, seconds
 # per server and request kind) STARTUP_RUNS (10) CONFIGS ("none off monitor correct otel")
+# KINDS ("origin-correct origin-reflect no-origin") LOAD_SERVERS ("servlet netty"): what the load section runs
 # SKIP_LOAD=1 / SKIP_STARTUP=1 OUT (agent/src/jmh/results/<utc timestamp>)
 # READY_TIMEOUT (60 s: how long a server may take to answer). SKIP_ATTACH=1 / SKIP_MEMORY=1, ATTACH_RUNS (5), MEMORY_CONFIGS ("none correct"), WARMUP_MEM (5),
 # MEMORY_REQUESTS (1000000 per server); see the attach and memory sections below.
@@ -120,8 +121,11 @@ run_wrk() { # port kind duration -> wrk output on stdout
 # wrk latency "123.45us" / "1.23ms" / "1.02s" -> ms
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.4f", n }'; }
 
-KINDS=(origin-correct origin-reflect no-origin)
-SERVERS=("servlet:$SP" "netty:$NP")
+KINDS=(${KINDS:-origin-correct origin-reflect no-origin})
+SERVERS=()
+for sv in ${LOAD_SERVERS:-servlet netty}; do
+    case "$sv" in servlet) SERVERS+=("servlet:$SP") ;; netty) SERVERS+=("netty:$NP") ;; esac
+done
 
 {
     echo "# date: $(date -u +%FT%TZ)"
