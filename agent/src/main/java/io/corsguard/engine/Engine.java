@@ -7,6 +7,7 @@ import io.corsguard.config.Mode;
 import io.corsguard.config.OnError;
 import io.corsguard.config.TestFault;
 import io.corsguard.policy.Decision;
+import io.corsguard.policy.DecisionMemo;
 import io.corsguard.policy.HeaderLines;
 import io.corsguard.policy.Policy;
 import io.corsguard.policy.RequestFacts;
@@ -23,11 +24,14 @@ public final class Engine implements CorsGuardHandler {
     private static final class State {
         final CorsGuardConfig config;
         final Policy policy;
+        /** The policy's decisions by their inputs: a new configuration starts with an empty memo. */
+        final DecisionMemo memo;
         final Reporter reporter;
 
         State(CorsGuardConfig config, Reporter reporter) {
             this.config = config;
             this.policy = new Policy(config.policySettings());
+            this.memo = new DecisionMemo(policy);
             this.reporter = reporter;
         }
     }
@@ -75,7 +79,7 @@ public final class Engine implements CorsGuardHandler {
         RequestFacts facts = new RequestFacts(request.origin, request.method, request.path,
             request.requestMethod, request.requestHeaders, request.credentialsHint);
         HeaderLines written = HeaderLines.ofPairs(status, lines, lineCount);
-        Decision decision = s.policy.evaluate(facts, written);
+        Decision decision = s.memo.evaluate(facts, written);
         reporter.responseJudged();
         HeaderLines sent = written;
         String[] ops = null;
@@ -102,7 +106,7 @@ public final class Engine implements CorsGuardHandler {
             return null;
         }
         Faults.inject(config.testFault());
-        Decision decision = s.policy.evaluate(new RequestFacts(request.origin, request.method, request.path,
+        Decision decision = s.memo.evaluate(new RequestFacts(request.origin, request.method, request.path,
             request.requestMethod, request.requestHeaders, request.credentialsHint), HeaderLines.ofPairs(status, lines, lineCount));
         return decision == null || decision.patch().isEmpty() ? null : decision.patch().operations();
     }
