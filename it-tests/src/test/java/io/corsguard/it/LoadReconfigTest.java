@@ -42,6 +42,11 @@ class LoadReconfigTest {
     static final Duration LOAD = Duration.ofSeconds(62);
     static final Duration FLIP = Duration.ofSeconds(1);
     static final int CLIENTS_PER_SERVER = 2;
+    /** Classes the engine's decision memo keeps, at most one each per slot (violations: a few per decision). */
+    static final Set<String> MEMO_HELD = Set.of("io.corsguard.policy.DecisionMemo$Entry", "io.corsguard.policy.Decision",
+        "io.corsguard.policy.Violation", "io.corsguard.policy.HeaderPatch");
+    /** {@code DecisionMemo}'s slots. */
+    static final int MEMO_SLOTS = 256;
 
     static final String A = DemoEndpoints.APP_ORIGIN;
     static final String B = "https://b.partner.example";
@@ -148,6 +153,15 @@ class LoadReconfigTest {
             // windows and learned origins are bounded by the few distinct origins and paths)
             for (Map.Entry<String, Long> e : atEnd.entrySet()) {
                 if (e.getKey().equals("heap-bytes")) {
+                    continue;
+                }
+                if (MEMO_HELD.contains(e.getKey())) {
+                    // the engine's decision memo: a fixed number of slots per configuration, each
+                    // holding one decision (its violations and patch); bounded, not per request
+                    long memos = atEnd.getOrDefault("io.corsguard.policy.DecisionMemo", 0L);
+                    assertTrue(memos <= 2, "decision memos alive: " + memos + "\n" + atEnd);
+                    assertTrue(e.getValue() <= memos * MEMO_SLOTS * (e.getKey().endsWith("Violation") ? 8 : 1) + 2,
+                        e.getKey() + ": " + e.getValue() + " for " + memos + " memo(s)\n" + atEnd);
                     continue;
                 }
                 long before = at20s.getOrDefault(e.getKey(), 0L);
