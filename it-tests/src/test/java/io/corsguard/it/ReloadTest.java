@@ -24,6 +24,20 @@ class ReloadTest {
             .values("Access-Control-Allow-Credentials");
     }
 
+    /** The demo app (Tomcat and Netty on free ports) under the agent, driven by {@code config}. */
+    private static ChildJvm demo(Path config) throws Exception {
+        return ChildJvm.startJar(List.of(ChildJvm.javaagent("config=" + config)), ChildJvm.DEMO_JAR,
+            "--serve", "--servlet-port", "0", "--netty-port", "0");
+    }
+
+    /** The servlet and Netty ports once the demo says READY. */
+    private static int[] ports(ChildJvm jvm) {
+        Matcher m = Pattern.compile("READY servlet=(\\d+) netty=(\\d+)").matcher(
+            jvm.awaitLine(l -> l.startsWith("READY"), Duration.ofSeconds(60)));
+        assertTrue(m.find(), jvm.describe());
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
     /** Polls until the untrusted origin's credentials are (or are not) sent, or fails. */
     private static void awaitCredentials(int port, List<String> expected, ChildJvm jvm) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -43,13 +57,10 @@ class ReloadTest {
         Path config = tmp.resolve("cg.properties");
         String base = "corsguard.allowed-origins=https://app.example.com\ncorsguard.reload.interval=200ms\n";
         Files.writeString(config, base + "corsguard.mode=monitor\n");
-        try (ChildJvm jvm = ChildJvm.startJar(List.of(ChildJvm.javaagent("config=" + config)), ChildJvm.DEMO_JAR,
-                "--serve", "--servlet-port", "0", "--netty-port", "0")) {
-            Matcher m = Pattern.compile("READY servlet=(\\d+) netty=(\\d+)").matcher(
-                jvm.awaitLine(l -> l.startsWith("READY"), Duration.ofSeconds(60)));
-            assertTrue(m.find());
-            int servlet = Integer.parseInt(m.group(1));
-            int netty = Integer.parseInt(m.group(2));
+        try (ChildJvm jvm = demo(config)) {
+            int[] ports = ports(jvm);
+            int servlet = ports[0];
+            int netty = ports[1];
             assertEquals(List.of("true"), credentials(servlet), "monitor mode sends what the app wrote");
 
             Files.writeString(config, base + "corsguard.mode=correct\n");
@@ -81,12 +92,8 @@ class ReloadTest {
         String base = "corsguard.allowed-origins=https://app.example.com\ncorsguard.reload.interval=200ms\n"
             + "corsguard.mode=correct\ncorsguard.log.level=debug\n";
         Files.writeString(config, base);
-        try (ChildJvm jvm = ChildJvm.startJar(List.of(ChildJvm.javaagent("config=" + config)), ChildJvm.DEMO_JAR,
-                "--serve", "--servlet-port", "0", "--netty-port", "0")) {
-            Matcher m = Pattern.compile("READY servlet=(\\d+)").matcher(
-                jvm.awaitLine(l -> l.startsWith("READY"), Duration.ofSeconds(60)));
-            assertTrue(m.find());
-            int servlet = Integer.parseInt(m.group(1));
+        try (ChildJvm jvm = demo(config)) {
+            int servlet = ports(jvm)[0];
             assertEquals(List.of(), credentials(servlet), "the commit hook strips the untrusted origin's credentials");
             jvm.awaitLine(l -> l.contains("instrumented org.apache.coyote.http11.Http11Processor"), Duration.ofSeconds(5));
             jvm.awaitLine(l -> l.contains("held back org.apache.catalina.connector.Response: the tomcat-commit-hook judges"),
