@@ -22,8 +22,10 @@
 # OpenTelemetry agent jar (OTEL_JAR, default: the local Maven repository; fetch it with
 #   mvn dependency:get -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.10.0 -Dtransitive=false).
 #
-# Environment knobs: ROUNDS (3) DURATION (10, seconds) THREADS (2) CONNS (32) WARMUP (1, seconds
-# per server and request kind) STARTUP_RUNS (10) CONFIGS ("none off monitor correct otel")
+# Environment knobs: ROUNDS (3) DURATION (10, seconds) THREADS (2) CONNS (32) WARMUP (8, seconds
+# per server and request kind; with 1 s, the JIT compilers still used up to 1.5 s of CPU in the
+# first 5 s window, a fifth of it: jit_ticks / gc_ticks and request_cpu_us_per_req in load.tsv show
+# how much of each window was compilation and GC rather than requests) STARTUP_RUNS (10) CONFIGS ("none off monitor correct otel")
 # KINDS ("origin-correct origin-reflect no-origin") LOAD_SERVERS ("servlet netty"): what the load section runs
 # SKIP_LOAD=1 / SKIP_STARTUP=1 OUT (agent/src/jmh/results/<utc timestamp>)
 # READY_TIMEOUT (60 s: how long a server may take to answer). SKIP_ATTACH=1 / SKIP_MEMORY=1, ATTACH_RUNS (5), MEMORY_CONFIGS ("none correct"), WARMUP_MEM (5),
@@ -40,7 +42,7 @@ ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
 THREADS="${THREADS:-2}"
 CONNS="${CONNS:-32}"
-WARMUP="${WARMUP:-1}"
+WARMUP="${WARMUP:-8}"
 STARTUP_RUNS="${STARTUP_RUNS:-10}"
 CONFIGS=(${CONFIGS:-none off monitor correct otel})
 OTEL_VERSION="${OTEL_VERSION:-2.10.0}"
@@ -109,6 +111,23 @@ wait_ready() { # -> 0 when both servers answer 200 within 60 s
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# "jit gc" ticks of the JVM's compiler and garbage-collector threads (utime+stime of each
+# /proc/<pid>/task/*/stat by its name): how much of a window's CPU was not request work.
+# The name is parenthesised and may hold spaces, so fields are counted after the last ')'.
+cpu_split() {
+    local jit=0 gc=0 t name rest
+    for t in /proc/"$1"/task/*; do
+        name=$(cat "$t/comm" 2>/dev/null) || continue
+        rest=$(sed 's/.*) //' "$t/stat" 2>/dev/null) || continue
+        set -- $rest
+        case "$name" in
+            C1\ Compiler*|C2\ Compiler*) jit=$((jit + ${12} + ${13})) ;;
+            GC\ Thread*|G1\ *|VM\ Thread) gc=$((gc + ${12} + ${13})) ;;
+        esac
+    done
+    echo "$jit $gc"
+}
+
 run_wrk() { # port kind duration -> wrk output on stdout
     local port=$1 kind=$2 d=$3
     case "$kind" in
@@ -138,7 +157,7 @@ done
 cat "$OUT/env.txt"
 
 if [ "${SKIP_LOAD:-0}" != 1 ]; then
-    printf 'round\tconfig\tserver\tkind\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\tcpu_ticks\tcpu_us_per_req\tnon2xx\tsocket_errors\tloadavg1\n' > "$OUT/load.tsv"
+    printf 'round\tconfig\tserver\tkind\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\tcpu_ticks\tcpu_us_per_req\tnon2xx\tsocket_errors\tloadavg1\tjit_ticks\tgc_ticks\trequest_cpu_us_per_req\n' > "$OUT/load.tsv"
     n=${#CONFIGS[@]}
     for ((r = 1; r <= ROUNDS; r++)); do
         for ((i = 0; i < n; i++)); do
@@ -153,9 +172,11 @@ if [ "${SKIP_LOAD:-0}" != 1 ]; then
             for sv in "${SERVERS[@]}"; do
                 server="${sv%%:*}"; port="${sv#*:}"
                 for kind in "${KINDS[@]}"; do
+                    read -r j0 g0 <<<"$(cpu_split "$PID")"
                     t0=$(cpu_ticks "$PID")
                     w=$(run_wrk "$port" "$kind" "$DURATION")
                     t1=$(cpu_ticks "$PID")
+                    read -r j1 g1 <<<"$(cpu_split "$PID")"
                     reqs=$(echo "$w" | awk '/requests in/ {print $1}')
                     secs=$(echo "$w" | awk '/requests in/ {gsub(/s,/, "", $4); print $4}')
                     rps=$(echo "$w" | awk '/Requests\/sec/ {print $2}')
@@ -166,8 +187,11 @@ if [ "${SKIP_LOAD:-0}" != 1 ]; then
                     ticks=$((t1 - t0))
                     cpr=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')
                     la=$(cut -d' ' -f1 /proc/loadavg)
-                    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$cfg" "$server" "$kind" \
-                        "$reqs" "$secs" "$rps" "$p50" "$p99" "$ticks" "$cpr" "$non2xx" "$serr" "$la" | tee -a "$OUT/load.tsv"
+                    jit=$((j1 - j0)); gc=$((g1 - g0))
+                    # CPU per request without the JIT compilers and the GC: the request work itself
+                    rcpr=$(awk -v t="$((ticks - jit - gc))" -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+                    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$cfg" "$server" "$kind" \
+                        "$reqs" "$secs" "$rps" "$p50" "$p99" "$ticks" "$cpr" "$non2xx" "$serr" "$la" "$jit" "$gc" "$rcpr" | tee -a "$OUT/load.tsv"
                 done
             done
             stop_app

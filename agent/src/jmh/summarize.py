@@ -35,8 +35,15 @@ def load_tables(rows):
             keys.append(k)
     for server, kind in keys:
         out.append(f"\n**{server}, {kind}** (n = rounds; median, [min–max], ratio of medians to `none`)\n")
-        out.append("| config | n | req/s | ×none | p50 ms | ×none | p99 ms | ×none | server CPU µs/req | ×none |")
-        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        split = any(r.get("request_cpu_us_per_req") for r in rows if r["server"] == server and r["kind"] == kind)
+        head = "| config | n | req/s | ×none | p50 ms | ×none | p99 ms | ×none | server CPU µs/req | ×none |"
+        rule = "|---|---|---|---|---|---|---|---|---|---|"
+        if split:
+            # the same CPU without the JIT compiler and GC threads (run-load.sh's cpu_split)
+            head += " without JIT, GC | ×none | JIT ms | GC ms |"
+            rule += "---|---|---|---|"
+        out.append(head)
+        out.append(rule)
         base = {}
         for cfg in CONFIGS:
             sel = [r for r in rows if r["server"] == server and r["kind"] == kind and r["config"] == cfg]
@@ -46,7 +53,10 @@ def load_tables(rows):
             p50 = [float(r["p50_ms"]) for r in sel]
             p99 = [float(r["p99_ms"]) for r in sel]
             cpu = [float(r["cpu_us_per_req"]) for r in sel]
-            m = (med(rps), med(p50), med(p99), med(cpu))
+            req = [float(r["request_cpu_us_per_req"]) for r in sel if r.get("request_cpu_us_per_req")]
+            jit = [float(r["jit_ticks"]) * 10 for r in sel if r.get("jit_ticks")]
+            gc = [float(r["gc_ticks"]) * 10 for r in sel if r.get("gc_ticks")]
+            m = (med(rps), med(p50), med(p99), med(cpu), med(req))
             if cfg == "none":
                 base = m
 
@@ -56,7 +66,9 @@ def load_tables(rows):
             out.append(f"| {cfg} | {len(sel)} | {m[0]:.0f} [{spread(rps, '%.0f')}] | {ratio(0)} "
                        f"| {m[1]:.3f} [{spread(p50, '%.3f')}] | {ratio(1)} "
                        f"| {m[2]:.2f} [{spread(p99, '%.2f')}] | {ratio(2)} "
-                       f"| {m[3]:.2f} [{spread(cpu, '%.2f')}] | {ratio(3)} |")
+                       f"| {m[3]:.2f} [{spread(cpu, '%.2f')}] | {ratio(3)} |"
+                       + (f" {m[4]:.2f} [{spread(req, '%.2f')}] | {ratio(4)} | {med(jit):.0f} | {med(gc):.0f} |"
+                          if split and req else (" - | - | - | - |" if split else "")))
     return out
 
 
