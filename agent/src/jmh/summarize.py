@@ -72,6 +72,35 @@ def load_tables(rows):
     return out
 
 
+def paired_table(rows):
+    """Each configuration against `none` of the same round, then the median of those ratios: the
+    host's speed drifts between rounds (all configurations of a round run back to back), so a ratio
+    within a round is steadier than a ratio of medians taken over different rounds."""
+    out = ["", "Paired by round (each round's configuration over that round's `none`; median [min–max] of the rounds):", "",
+           "| server, kind | config | rounds | req/s ×none | CPU/req ×none |", "|---|---|---|---|---|"]
+    keys = []
+    for r in rows:
+        k = (r["server"], r["kind"])
+        if k not in keys:
+            keys.append(k)
+    for server, kind in keys:
+        for cfg in CONFIGS:
+            if cfg == "none":
+                continue
+            rps, cpu = [], []
+            for rnd in sorted({r["round"] for r in rows}, key=int):
+                sel = [r for r in rows if r["round"] == rnd and r["server"] == server and r["kind"] == kind]
+                n = [r for r in sel if r["config"] == "none"]
+                c = [r for r in sel if r["config"] == cfg]
+                if n and c and float(n[0]["req_per_s"]) > 0 and float(n[0]["cpu_us_per_req"]) > 0:
+                    rps.append(float(c[0]["req_per_s"]) / float(n[0]["req_per_s"]))
+                    cpu.append(float(c[0]["cpu_us_per_req"]) / float(n[0]["cpu_us_per_req"]))
+            if rps:
+                out.append(f"| {server}, {kind} | {cfg} | {len(rps)} | {med(rps):.2f} [{spread(rps, '%.2f')}] "
+                           f"| {med(cpu):.2f} [{spread(cpu, '%.2f')}] |")
+    return out
+
+
 def startup_table(rows):
     cpu = any(r.get("cpu_ms_at_ready") for r in rows)
     head = "| config | n | ms to first 200 (both servers), median [min–max] | added vs `none` (ms, medians) |"
@@ -131,6 +160,8 @@ def main():
     if load:
         lines.append("### Load (" + d + ")")
         lines += load_tables(load)
+        if any(r["config"] == "none" for r in load):
+            lines += paired_table(load)
         la = [float(r["loadavg1"]) for r in load]
         lines.append(f"\n1-minute load average during the load runs: median {med(la):.1f} [{min(la):.1f}–{max(la):.1f}] on {os.cpu_count()} cores.")
     if start:
