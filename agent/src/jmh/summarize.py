@@ -26,13 +26,19 @@ def spread(xs, fmt):
     return (fmt % min(xs)) + "–" + (fmt % max(xs)) if xs else "-"
 
 
-def load_tables(rows):
-    out = []
+def server_kinds(rows):
+    """(server, kind) pairs in the order the run measured them."""
     keys = []
     for r in rows:
         k = (r["server"], r["kind"])
         if k not in keys:
             keys.append(k)
+    return keys
+
+
+def load_tables(rows):
+    out = []
+    keys = server_kinds(rows)
     for server, kind in keys:
         out.append(f"\n**{server}, {kind}** (n = rounds; median, [min–max], ratio of medians to `none`)\n")
         split = any(r.get("request_cpu_us_per_req") for r in rows if r["server"] == server and r["kind"] == kind)
@@ -78,11 +84,7 @@ def paired_table(rows):
     within a round is steadier than a ratio of medians taken over different rounds."""
     out = ["", "Paired by round (each round's configuration over that round's `none`; median [min–max] of the rounds):", "",
            "| server, kind | config | rounds | req/s ×none | CPU/req ×none |", "|---|---|---|---|---|"]
-    keys = []
-    for r in rows:
-        k = (r["server"], r["kind"])
-        if k not in keys:
-            keys.append(k)
+    keys = server_kinds(rows)
     for server, kind in keys:
         for cfg in CONFIGS:
             if cfg == "none":
