@@ -28,7 +28,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         esac
         echo "== round $r: $cfg"
         java -cp "$CP" org.openjdk.jmh.Main NettyPipelineBench -prof gc -rf json -rff "$OUT/$cfg-r$r.json" "${args[@]}" "$@" \
-            | grep -E '^NettyPipelineBench|^Benchmark|gc.alloc.rate.norm|exchange ' || true
+            | grep -E '^(Benchmark |NettyPipelineBench\.)' || true
     done
 done
 echo "results in $OUT"

@@ -60,6 +60,7 @@ def load_tables(rows):
             p99 = [float(r["p99_ms"]) for r in sel]
             cpu = [float(r["cpu_us_per_req"]) for r in sel]
             req = [float(r["request_cpu_us_per_req"]) for r in sel if r.get("request_cpu_us_per_req")]
+            # ticks to ms: USER_HZ is 100 on Linux (run-load.sh divides by getconf CLK_TCK)
             jit = [float(r["jit_ticks"]) * 10 for r in sel if r.get("jit_ticks")]
             gc = [float(r["gc_ticks"]) * 10 for r in sel if r.get("gc_ticks")]
             m = (med(rps), med(p50), med(p99), med(cpu), med(req))
