@@ -18,7 +18,8 @@ public interface CorsGuardHandler {
      * @param lineCount number of lines (pairs) used in {@code lines}
      * @return {@code null} when the response must go out as written, else header operations as
      *         pairs: a {@code null} value removes every line of that name (case-insensitive),
-     *         a non-null value appends a line; apply in order
+     *         a non-null value appends a line; apply in order. The array is shared by every
+     *         response with the same inputs: read it, never write to it
      */
     String[] decide(String server, CapturedRequest request, int status, String[] lines, int lineCount);
 

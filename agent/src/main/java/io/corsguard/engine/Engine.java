@@ -9,6 +9,7 @@ import io.corsguard.config.TestFault;
 import io.corsguard.policy.Decision;
 import io.corsguard.policy.DecisionMemo;
 import io.corsguard.policy.HeaderLines;
+import io.corsguard.policy.Outcome;
 import io.corsguard.policy.Policy;
 import io.corsguard.policy.RequestFacts;
 import io.corsguard.report.Reporter;
@@ -79,19 +80,22 @@ public final class Engine implements CorsGuardHandler {
         RequestFacts facts = new RequestFacts(request.origin, request.method, request.path,
             request.requestMethod, request.requestHeaders, request.credentialsHint);
         HeaderLines written = HeaderLines.ofPairs(status, lines, lineCount);
-        Decision decision = s.memo.evaluate(facts, written);
+        // the memoized outcome holds the operations, the corrected lines and the credentials
+        // flags: a repeated response copies, patches and scans nothing
+        Outcome outcome = s.memo.judge(facts, written);
         reporter.responseJudged();
-        HeaderLines sent = written;
+        Decision decision = outcome.decision();
         String[] ops = null;
+        boolean credentials = outcome.credentialsAsWritten();
         if (decision != null) {
-            boolean correct = mode == Mode.CORRECT && !decision.patch().isEmpty();
+            boolean correct = mode == Mode.CORRECT && outcome.operations() != null;
             if (correct) {
-                ops = decision.patch().operations();
-                sent = written.apply(decision.patch());
+                ops = outcome.operations();
+                credentials = outcome.credentialsAsCorrected();
             }
-            reporter.violations(mode.label(), server, facts, written, correct ? sent : null, decision);
+            reporter.violations(mode.label(), server, facts, written, correct ? outcome.corrected() : null, decision);
         }
-        if (carriesCredentials(sent)) {
+        if (credentials) {
             reporter.credentialsSent(request.origin);
         }
         return ops;
@@ -106,18 +110,8 @@ public final class Engine implements CorsGuardHandler {
             return null;
         }
         Faults.inject(config.testFault());
-        Decision decision = s.memo.evaluate(new RequestFacts(request.origin, request.method, request.path,
-            request.requestMethod, request.requestHeaders, request.credentialsHint), HeaderLines.ofPairs(status, lines, lineCount));
-        return decision == null || decision.patch().isEmpty() ? null : decision.patch().operations();
-    }
-
-    private static boolean carriesCredentials(HeaderLines lines) {
-        for (int i = 0; i < lines.size(); i++) {
-            if ("true".equals(lines.value(i)) && "Access-Control-Allow-Credentials".equalsIgnoreCase(lines.name(i))) {
-                return true;
-            }
-        }
-        return false;
+        return s.memo.judge(new RequestFacts(request.origin, request.method, request.path, request.requestMethod,
+            request.requestHeaders, request.credentialsHint), HeaderLines.ofPairs(status, lines, lineCount)).operations();
     }
 
     @Override

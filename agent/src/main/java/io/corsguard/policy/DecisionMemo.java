@@ -13,14 +13,16 @@ package io.corsguard.policy;
  * is not part of the key. A memo belongs to one {@link Policy}, so a reload (a new policy) starts
  * with an empty one.
  *
+ * <p>What is remembered is an {@link Outcome}: the decision plus what follows from it and the
+ * lines alone (the operations, the corrected lines, the credentials flags), so a repeated
+ * corrected response is not patched again either.
+ *
  * <p>Direct-mapped, a fixed number of slots, no lock: a slot holds an immutable entry, written
  * with a plain store (final fields make it safe to read from any thread; a lost update only costs
  * a later evaluation). Its lines are a copy, never the caller's array.
  */
 public final class DecisionMemo {
     private static final int SLOTS = 256;
-    /** Stands for "evaluated to null" (nothing to report or change). */
-    private static final Decision NONE = new Decision(java.util.Collections.<Violation>emptyList(), null);
 
     private final Policy policy;
     private final Entry[] slots;
@@ -40,18 +42,29 @@ public final class DecisionMemo {
 
     /** {@link Policy#evaluate}, remembered: the same decision object for the same inputs. */
     public Decision evaluate(RequestFacts request, HeaderLines response) {
-        if (request == null || response == null || request.origin() == null) {
-            return policy.evaluate(request, response);
+        if (response == null) {
+            return policy.evaluate(request, null);
+        }
+        return judge(request, response).decision();
+    }
+
+    /**
+     * {@link Policy#evaluate} with what follows from it ({@link Outcome}), remembered: the same
+     * outcome object for the same inputs. {@code response} must not be {@code null}.
+     */
+    public Outcome judge(RequestFacts request, HeaderLines response) {
+        if (request == null || request.origin() == null) {
+            return new Outcome(policy.evaluate(request, response), response);
         }
         int hash = hash(request, response);
         int slot = hash & (slots.length - 1);
         Entry e = slots[slot];
         if (e != null && e.hash == hash && e.matches(request, response)) {
-            return e.decision == NONE ? null : e.decision;
+            return e.outcome;
         }
-        Decision d = policy.evaluate(request, response);
-        slots[slot] = new Entry(hash, request, response, d == null ? NONE : d);
-        return d;
+        Entry fresh = new Entry(hash, request, response, policy);
+        slots[slot] = fresh;
+        return fresh.outcome;
     }
 
     private static boolean options(RequestFacts request) {
@@ -92,9 +105,10 @@ public final class DecisionMemo {
         final int status;
         /** name, value, name, value, ... */
         final String[] lines;
-        final Decision decision;
+        /** Final, like every field here: the entry is published by a plain store. */
+        final Outcome outcome;
 
-        Entry(int hash, RequestFacts request, HeaderLines response, Decision decision) {
+        Entry(int hash, RequestFacts request, HeaderLines response, Policy policy) {
             this.hash = hash;
             this.origin = request.origin();
             this.options = options(request);
@@ -108,7 +122,10 @@ public final class DecisionMemo {
                 lines[2 * i] = response.name(i);
                 lines[2 * i + 1] = response.value(i);
             }
-            this.decision = decision;
+            // evaluated on the entry's own copy of the lines: the outcome keeps its corrected
+            // lines, and the caller's array must not be kept
+            HeaderLines written = HeaderLines.ofPairs(response.status(), lines, n);
+            this.outcome = new Outcome(policy.evaluate(request, written), written);
         }
 
         boolean matches(RequestFacts request, HeaderLines response) {

@@ -83,6 +83,20 @@ public final class HeaderLines {
         return out;
     }
 
+    /**
+     * {@code Access-Control-Allow-Credentials: true} among the lines: the response lets the
+     * browser expose it to a credentialed request (Fetch, CORS check: the value must be exactly
+     * {@code true}, byte-case-sensitive).
+     */
+    public boolean allowsCredentials() {
+        for (int i = 0; i < count; i++) {
+            if ("true".equals(value(i)) && "Access-Control-Allow-Credentials".equalsIgnoreCase(name(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** This response after {@code patch} is applied (what correct mode sends). */
     public HeaderLines apply(HeaderPatch patch) {
         if (patch == null || patch.isEmpty()) {

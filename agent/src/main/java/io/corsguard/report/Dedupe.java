@@ -7,6 +7,7 @@ import io.corsguard.policy.Rule;
 import io.corsguard.policy.Violation;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,33 +59,55 @@ final class Dedupe {
         this.lastSweep = new AtomicLong(clock.getAsLong());
     }
 
-    void record(String mode, String server, RequestFacts request, Violation v, HeaderLines written,
+    /**
+     * Records the violations of one response. The clock is read, and the server, origin and path
+     * are cut and hashed, once per response rather than once per violation (a corrected response
+     * usually has two).
+     */
+    void record(String mode, String server, RequestFacts request, List<Violation> violations, HeaderLines written,
                 HeaderLines corrected) {
+        int n = violations.size();
         if (window <= 0) {
-            sink.write(format.body(mode, server, request, v, written, corrected), 1, false);
+            for (int i = 0; i < n; i++) {
+                sink.write(format.body(mode, server, request, violations.get(i), written, corrected), 1, false);
+            }
             return;
         }
         long now = clock.getAsLong();
-        Key key = new Key(v.rule(), v.action(), server, request.origin(), request.path());
+        Site site = new Site(server, request.origin(), request.path());
+        for (int i = 0; i < n; i++) {
+            Violation v = violations.get(i);
+            record(mode, server, request, v, written, corrected, new Key(v.rule(), v.action(), site), now);
+        }
+        if (now - lastSweep.get() >= window) {
+            long last = lastSweep.get();
+            if (now - last >= window && lastSweep.compareAndSet(last, now)) {
+                sweep(now, false);
+            }
+        }
+    }
+
+    private void record(String mode, String server, RequestFacts request, Violation v, HeaderLines written,
+                        HeaderLines corrected, Key key, long now) {
         for (;;) {
             Window w = windows.get(key);
             if (w == null) {
                 if (windows.size() >= maxKeys || keptChars.get() >= MAX_CHARS) {
                     counters.dedupeOverflow();
                     sink.write(format.body(mode, server, request, v, written, corrected), 1, false);
-                    break;
+                    return;
                 }
                 String body = format.body(mode, server, request, v, written, corrected);
                 if (windows.putIfAbsent(key, new Window(now, body)) == null) {
                     keptChars.addAndGet(body.length());
                     sink.write(body, 1, false);
-                    break;
+                    return;
                 }
                 continue; // another thread opened this window first: count into it
             }
             if (now - w.start < window) {
                 if (w.tryIncrement()) {
-                    break;
+                    return;
                 }
                 // closed by another thread that is replacing or dropping it: look again
                 Thread.yield();
@@ -100,13 +123,7 @@ final class Dedupe {
             windows.replace(key, w, new Window(now, body));
             keptChars.addAndGet(body.length() - w.body.length());
             sink.write(body, pending + 1, pending > 0);
-            break;
-        }
-        if (now - lastSweep.get() >= window) {
-            long last = lastSweep.get();
-            if (now - last >= window && lastSweep.compareAndSet(last, now)) {
-                sweep(now, false);
-            }
+            return;
         }
     }
 
@@ -184,13 +201,12 @@ final class Dedupe {
     }
 
     /**
-     * What makes two violations identical. Long origins and paths are kept as a prefix plus full
-     * length and hash: an 8 KB origin must not pin 8 KB per window. Two different long values
-     * that share prefix, length and hash would fold together; that is acceptable for a report.
+     * Where a response went: server, origin and path. Long origins and paths are kept as a prefix
+     * plus full length and hash: an 8 KB origin must not pin 8 KB per window. Two different long
+     * values that share prefix, length and hash would fold together; that is acceptable for a
+     * report. Built once per response and shared by the keys of its violations.
      */
-    static final class Key {
-        private final Rule rule;
-        private final Action action;
+    static final class Site {
         private final String server;
         private final String origin;
         private final String path;
@@ -200,9 +216,7 @@ final class Dedupe {
         private final int pathHash;
         private final int hash;
 
-        Key(Rule rule, Action action, String server, String origin, String path) {
-            this.rule = rule;
-            this.action = action;
+        Site(String server, String origin, String path) {
             this.server = server == null ? "" : server;
             String o = origin == null ? "" : origin;
             String p = path == null ? "" : path;
@@ -212,12 +226,32 @@ final class Dedupe {
             this.pathHash = p.hashCode();
             this.origin = o.length() > MAX_KEY_PART ? o.substring(0, MAX_KEY_PART) : o;
             this.path = p.length() > MAX_KEY_PART ? p.substring(0, MAX_KEY_PART) : p;
-            int h = rule.hashCode();
-            h = 31 * h + action.hashCode();
-            h = 31 * h + this.server.hashCode();
+            int h = this.server.hashCode();
             h = 31 * h + originHash;
             h = 31 * h + pathHash;
             this.hash = h;
+        }
+
+        boolean same(Site k) {
+            return this == k || (hash == k.hash && originLength == k.originLength && pathLength == k.pathLength
+                && originHash == k.originHash && pathHash == k.pathHash
+                && server.equals(k.server) && origin.equals(k.origin) && path.equals(k.path));
+        }
+    }
+
+    /** What makes two violations identical: rule, action and {@link Site}. */
+    static final class Key {
+        private final Rule rule;
+        private final Action action;
+        private final Site site;
+        private final int hash;
+
+        Key(Rule rule, Action action, Site site) {
+            this.rule = rule;
+            this.action = action;
+            this.site = site;
+            // ordinals, not the enums' identity hashes: the same key hashes the same in every run
+            this.hash = 31 * (31 * rule.ordinal() + action.ordinal()) + site.hash;
         }
 
         @Override
@@ -234,10 +268,7 @@ final class Dedupe {
                 return false;
             }
             Key k = (Key) o;
-            return hash == k.hash && rule == k.rule && action == k.action
-                && originLength == k.originLength && pathLength == k.pathLength
-                && originHash == k.originHash && pathHash == k.pathHash
-                && server.equals(k.server) && origin.equals(k.origin) && path.equals(k.path);
+            return hash == k.hash && rule == k.rule && action == k.action && site.same(k.site);
         }
     }
 }

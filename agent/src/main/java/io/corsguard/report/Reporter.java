@@ -148,8 +148,8 @@ public final class Reporter implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             Violation v = vs.get(i);
             counters.violation(v.rule(), v.action());
-            dedupe.record(mode, server, request, v, written, corrected);
         }
+        dedupe.record(mode, server, request, vs, written, corrected);
     }
 
     /** Records that a response to {@code origin} left with {@code Access-Control-Allow-Credentials: true}. */

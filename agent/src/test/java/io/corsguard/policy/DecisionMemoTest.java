@@ -30,6 +30,25 @@ class DecisionMemoTest {
             + " " + Arrays.toString(d.patch().operations());
     }
 
+    /** Everything an outcome says, in words. */
+    private static String describe(Outcome o) {
+        return describe(o.decision()) + " ops=" + Arrays.toString(o.operations()) + " sent=" + o.corrected().asLines()
+            + " credentials=" + o.credentialsAsWritten() + "/" + o.credentialsAsCorrected();
+    }
+
+    /** What the outcome must say, worked out from the policy's decision without the memo. */
+    private static String expected(Decision d, HeaderLines written) {
+        HeaderPatch patch = d == null ? HeaderPatch.empty() : d.patch();
+        HeaderLines sent = written.apply(patch);
+        return describe(d) + " ops=" + (patch.isEmpty() ? "null" : Arrays.toString(patch.operations())) + " sent="
+            + sent.asLines() + " credentials=" + credentials(written) + "/" + credentials(sent);
+    }
+
+    private static boolean credentials(HeaderLines h) {
+        return h.asLines().stream().anyMatch(l -> l.regionMatches(true, 0, ACAC + ": ", 0, ACAC.length() + 2)
+            && l.substring(ACAC.length() + 2).equals("true"));
+    }
+
     /** The same strings as new objects, as a server hands them over on each request. */
     private static RequestFacts copy(RequestFacts r) {
         return new RequestFacts(fresh(r.origin()), fresh(r.method()), fresh(r.path()), fresh(r.requestMethod()),
@@ -60,7 +79,7 @@ class DecisionMemoTest {
         for (PolicyTest.Case k : order) {
             RequestFacts request = copy(k.request());
             HeaderLines response = copy(k.response());
-            assertEquals(describe(policy.evaluate(k.request(), k.response())), describe(memo.evaluate(request, response)),
+            assertEquals(expected(policy.evaluate(k.request(), k.response()), k.response()), describe(memo.judge(request, response)),
                 () -> k.name() + " (slots=" + slots + ")");
         }
     }
@@ -86,6 +105,9 @@ class DecisionMemoTest {
         Decision again = memo.evaluate(new RequestFacts(fresh(PolicyTest.E), "GET", "/other", null, null, true),
             copy(PolicyTest.lines(ACAO, PolicyTest.E, ACAC, "true")));
         assertSame(first, again, "the policy does not read the path: the same decision");
+        assertSame(memo.judge(PolicyTest.getWithCookie(PolicyTest.E), PolicyTest.lines(ACAO, PolicyTest.E, ACAC, "true")).operations(),
+            memo.judge(PolicyTest.getWithCookie(fresh(PolicyTest.E)), copy(PolicyTest.lines(ACAO, PolicyTest.E, ACAC, "true"))).operations(),
+            "a repeated response shares the operations: nothing copied");
         assertEquals("[CG003, CG007]", first.violations().stream().map(v -> v.rule().code()).collect(Collectors.toList()).toString());
         assertNull(memo.evaluate(PolicyTest.getWithCookie(PolicyTest.T), PolicyTest.lines(ACAO, PolicyTest.T, ACAC, "true", "Vary", "Origin")),
             "a compliant response: no decision, remembered as such");
@@ -131,8 +153,11 @@ class DecisionMemoTest {
         Policy policy = PolicyTest.settings().policy();
         DecisionMemo memo = new DecisionMemo(policy);
         String[] pairs = {ACAO, PolicyTest.E, ACAC, "true"};
-        Decision first = memo.evaluate(PolicyTest.getWithCookie(PolicyTest.E), HeaderLines.ofPairs(200, pairs, 2));
+        Outcome outcome = memo.judge(PolicyTest.getWithCookie(PolicyTest.E), HeaderLines.ofPairs(200, pairs, 2));
+        Decision first = outcome.decision();
+        List<String> sent = outcome.corrected().asLines();
         pairs[1] = "*"; // the caller reuses its array
+        assertEquals(sent, outcome.corrected().asLines(), "the remembered corrected lines are the memo's own");
         Decision changed = memo.evaluate(PolicyTest.getWithCookie(PolicyTest.E), HeaderLines.ofPairs(200, pairs, 2));
         assertNotSame(first, changed);
         assertEquals(describe(policy.evaluate(PolicyTest.getWithCookie(PolicyTest.E), PolicyTest.lines(ACAO, "*", ACAC, "true"))),

@@ -1,0 +1,54 @@
+package io.corsguard.policy;
+
+/**
+ * A decision together with everything that follows from it and the written lines alone: the
+ * operations correct mode applies, the lines a corrected response leaves with, and whether the
+ * response carries credentials as written and as corrected. {@link DecisionMemo} keeps it with the
+ * decision, so a repeated corrected response costs no patch copy, no patched lines and no scan of
+ * the lines for {@code Access-Control-Allow-Credentials} (BENCHMARKS.md section 9). Immutable.
+ */
+public final class Outcome {
+    private final Decision decision;
+    private final String[] operations;
+    private final HeaderLines corrected;
+    private final boolean credentialsAsWritten;
+    private final boolean credentialsAsCorrected;
+
+    Outcome(Decision decision, HeaderLines written) {
+        this.decision = decision;
+        HeaderPatch patch = decision == null ? HeaderPatch.empty() : decision.patch();
+        this.operations = patch.isEmpty() ? null : patch.operationsShared();
+        this.corrected = written.apply(patch);
+        this.credentialsAsWritten = written.allowsCredentials();
+        this.credentialsAsCorrected = corrected == written ? credentialsAsWritten : corrected.allowsCredentials();
+    }
+
+    /** The policy's decision; {@code null} when there is nothing to report or change. */
+    public Decision decision() {
+        return decision;
+    }
+
+    /**
+     * The patch's operations in the bridge's format ({@link HeaderPatch#operations()}), or
+     * {@code null} when the patch is empty. Shared by every response with the same inputs: callers
+     * only read it (the bridge contract).
+     */
+    public String[] operations() {
+        return operations;
+    }
+
+    /** The lines as correct mode sends them (the written lines when the patch is empty). */
+    public HeaderLines corrected() {
+        return corrected;
+    }
+
+    /** {@code Access-Control-Allow-Credentials: true} among the written lines. */
+    public boolean credentialsAsWritten() {
+        return credentialsAsWritten;
+    }
+
+    /** {@code Access-Control-Allow-Credentials: true} among the corrected lines. */
+    public boolean credentialsAsCorrected() {
+        return credentialsAsCorrected;
+    }
+}
