@@ -28,6 +28,7 @@
 # how much of each window was compilation and GC rather than requests) STARTUP_RUNS (10) CONFIGS ("none off monitor correct otel")
 # KINDS ("origin-correct origin-reflect no-origin") LOAD_SERVERS ("servlet netty"): what the load section runs
 # SKIP_LOAD=1 / SKIP_STARTUP=1 OUT (agent/src/jmh/results/<utc timestamp>)
+# RATE (unset: saturation; a number: requests/s paced below saturation, see paced.lua)
 # READY_TIMEOUT (60 s: how long a server may take to answer). SKIP_ATTACH=1 / SKIP_MEMORY=1, ATTACH_RUNS (5), MEMORY_CONFIGS ("none correct"), WARMUP_MEM (5),
 # MEMORY_REQUESTS (1000000 per server); see the attach and memory sections below.
 # BASE_AGENT: a second agent jar (e.g. built from an earlier commit); configurations base-off,
@@ -128,12 +129,22 @@ cpu_split() {
     echo "$jit $gc"
 }
 
+# RATE (requests/s over all connections): pace each connection with paced.lua (a random wait of
+# mean CONNS/RATE s before each request) to measure latency and CPU below saturation; unset: wrk
+# sends back to back (saturation). Paced, the rate reached is a little below RATE (the response
+# time and wrk's millisecond timers add to each wait); it is measured, as always.
+PACE=()
+if [ -n "${RATE:-}" ]; then
+    export PACE_MS; PACE_MS=$(awk -v c="$CONNS" -v r="$RATE" 'BEGIN { printf "%.4f", c * 1000 / r }')
+    PACE=(-s "$ROOT/agent/src/jmh/paced.lua")
+fi
+
 run_wrk() { # port kind duration -> wrk output on stdout
     local port=$1 kind=$2 d=$3
     case "$kind" in
-        origin-correct) wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $TRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/correct" ;;
-        origin-reflect) wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/reflect" ;;
-        no-origin) wrk -t"$THREADS" -c"$CONNS" -d"${d}s" --latency "http://127.0.0.1:$port/api/correct" ;;
+        origin-correct) wrk "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $TRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/correct" ;;
+        origin-reflect) wrk "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/reflect" ;;
+        no-origin) wrk "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"${d}s" --latency "http://127.0.0.1:$port/api/correct" ;;
     esac
 }
 
@@ -153,6 +164,7 @@ done
     echo "# wrk: $(wrk -v 2>&1 | head -1)"
     echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# rounds=$ROUNDS duration=${DURATION}s threads=$THREADS conns=$CONNS warmup=${WARMUP}s per server and kind"
+    echo "# rate: ${RATE:-saturation (back to back)}${RATE:+ requests/s paced by paced.lua, PACE_MS=$PACE_MS per connection}"
 } > "$OUT/env.txt"
 cat "$OUT/env.txt"
 

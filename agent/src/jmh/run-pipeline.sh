@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# NettyPipelineBench without and with the agent (issue 9, part 5: the per-request cost of the
-# woven Netty decoder and encoder, measured on one thread with no socket). Each configuration
-# runs in its own forked JVM; ROUNDS alternate them (none, correct, none, correct, ...).
+# NettyPipelineBench / TomcatPipelineBench without and with the agent (issue 9, part 5: the
+# per-request cost of the woven server code, a whole exchange on one thread with no socket). Each
+# configuration runs in its own forked JVM; ROUNDS alternate them (none, correct, none, correct, ...).
 #   agent/src/jmh/run-pipeline.sh [extra JMH args]     AGENT (agent/target/corsguard-agent.jar)
+#   BENCH: the JMH benchmark regex (NettyPipelineBench; TomcatPipelineBench; PipelineBench: both)
 #   BASE_AGENT=<another jar>: also runs it (base-correct), for before/after in one alternation.
 # Output: one JMH json per configuration and round in OUT (agent/src/jmh/results/pipeline-<ts>).
 set -euo pipefail
@@ -10,6 +11,7 @@ ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$ROOT"
 AGENT="${AGENT:-$ROOT/agent/target/corsguard-agent.jar}"
 ROUNDS="${ROUNDS:-2}"
+BENCH="${BENCH:-NettyPipelineBench}"
 OUT="${OUT:-$ROOT/agent/src/jmh/results/pipeline-$(date -u +%Y%m%dT%H%M%SZ)}"
 [ "${SKIP_COMPILE:-0}" = 1 ] || mvn -B -q -Pbench -pl agent test-compile
 [ -f "$AGENT" ] || { echo "build the agent first: mvn -B -q -pl agent package -DskipTests" >&2; exit 1; }
@@ -27,8 +29,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
             base-correct) args=(-jvmArgsAppend "-javaagent:$BASE_AGENT=config=$CFG;mode=correct -Dbench.expectAgent=correct") ;;
         esac
         echo "== round $r: $cfg"
-        java -cp "$CP" org.openjdk.jmh.Main NettyPipelineBench -prof gc -rf json -rff "$OUT/$cfg-r$r.json" "${args[@]}" "$@" \
-            | grep -E '^(Benchmark |NettyPipelineBench\.)' || true
+        java -cp "$CP" org.openjdk.jmh.Main "$BENCH" -prof gc -rf json -rff "$OUT/$cfg-r$r.json" "${args[@]}" "$@" \
+            | grep -E '^(Benchmark |[A-Za-z]*PipelineBench\.)' || true
     done
 done
 echo "results in $OUT"
