@@ -287,15 +287,7 @@ public class TomcatPipelineBench {
         if (!response.startsWith("HTTP/1.1 200") || !response.endsWith("{\"ok\":true}")) {
             throw new IllegalStateException("unexpected response:\n" + response);
         }
-        String expect = System.getProperty("bench.expectAgent", "none");
-        boolean hasAcac = response.toLowerCase().contains("access-control-allow-credentials: true");
-        if ("violating".equals(kind)) {
-            boolean corrected = !hasAcac;
-            if (corrected != "correct".equals(expect)) {
-                throw new IllegalStateException("expected agent " + expect + " but the violating response was "
-                    + (corrected ? "corrected" : "left as written") + ":\n" + response);
-            }
-        }
+        NettyPipelineBench.checkAgent(kind, response);
     }
 
     @TearDown(Level.Trial)
