@@ -1,85 +1,105 @@
 package io.corsguard.bootstrap;
 
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
 /**
  * The requests of one HTTP/1.1 connection that still await their response, oldest first, so that
  * each response is judged with its own request's facts even when the client pipelines (a server
  * answers pipelined requests in order, RFC 9112 §9.3.2). Kept in the connection's own attribute
  * map, so it dies with the connection.
  *
- * <p>Bounded: at most {@link #CAPACITY} entries are held. Requests beyond that are only counted;
- * their responses go out unjudged, and the ones after them are judged again once the backlog has
- * drained, so pairing stays exact without unbounded memory. The queue becomes <em>broken</em> (all
- * later calls answer "unjudged") when pairing can no longer be trusted: a response arrives with no
- * request pending, or the agent was inactive for a while (requests decoded then were not recorded).
+ * <p>Bounded: at most {@link #CAPACITY} entries are held. A request that finds the ring full is
+ * only counted; its response goes out unjudged, and pairing stays exact without unbounded memory.
+ * The queue becomes <em>broken</em> (all later calls answer "unjudged") when pairing can no longer
+ * be trusted: a response arrives with no request pending, or the agent was inactive for a while
+ * (requests decoded then were not recorded).
  *
- * <p>Push and poll normally run on the connection's event loop; they are synchronized anyway,
- * since a decoder and an encoder may be bound to different executors.
+ * <p>No lock: every request of a connection passes here, with or without {@code Origin}, and the
+ * path of a response without CORS header must not lock. One thread pushes (the decoder's), one
+ * polls (the encoder's; in practice the same event loop, but a pipeline may bind them to
+ * different executors), so a single-producer single-consumer ring suffices: request number
+ * {@code t} goes to slot {@code t % CAPACITY} unless that slot still holds request
+ * {@code t - CAPACITY}; {@code tail} counts requests pushed, {@code head} responses polled, each
+ * written by one side only and published with an ordered store. When the consumer reaches request
+ * {@code t}, its slot holds that request or, if it overflowed, nothing (request
+ * {@code t + CAPACITY} cannot have been stored there before {@code t} was polled).
  */
 public final class RequestQueue {
 
     public static final int CAPACITY = 64;
 
+    private static final AtomicLongFieldUpdater<RequestQueue> HEAD =
+        AtomicLongFieldUpdater.newUpdater(RequestQueue.class, "head");
+    private static final AtomicLongFieldUpdater<RequestQueue> TAIL =
+        AtomicLongFieldUpdater.newUpdater(RequestQueue.class, "tail");
+
     private final CapturedRequest[] ring = new CapturedRequest[CAPACITY];
     private final int activation;
-    private int head;
-    private int size;
-    /** Requests that arrived while the ring was full (or after such ones): unjudged, in order. */
-    private long overflow;
-    private boolean broken;
+    /** Responses polled (consumer only). */
+    private volatile long head;
+    /** Requests pushed, held or overflowed (producer only). */
+    private volatile long tail;
+    private volatile boolean broken;
 
     public RequestQueue() {
         activation = CorsGuardBridge.activations();
     }
 
     /** Records the next request's facts ({@link CapturedRequest#NO_ORIGIN} for a non-CORS one). */
-    public synchronized void push(CapturedRequest request) {
+    public void push(CapturedRequest request) {
         if (broken || stale()) {
             return;
         }
-        if (overflow > 0 || size == CAPACITY) {
-            // later requests must queue behind the uncounted ones, so they are counted too
-            overflow++;
-            return;
+        long t = tail;
+        if (t - head < CAPACITY) {
+            // the slot of request t - CAPACITY, polled (and cleared) before head moved past it
+            ring[(int) (t % CAPACITY)] = request;
         }
-        ring[(head + size) % CAPACITY] = request;
-        size++;
+        // ordered store: the slot is visible to the consumer before the new tail
+        TAIL.lazySet(this, t + 1);
     }
 
     /**
      * Takes the facts of the oldest request awaiting its response: {@code null} when the response
      * must go out unjudged (request beyond capacity, queue broken, or no request pending).
      */
-    public synchronized CapturedRequest poll() {
+    public CapturedRequest poll() {
         if (broken || stale()) {
             return null;
         }
-        if (size > 0) {
-            CapturedRequest r = ring[head];
-            ring[head] = null;
-            head = (head + 1) % CAPACITY;
-            size--;
-            return r;
-        }
-        if (overflow > 0) {
-            overflow--;
+        long h = head;
+        if (h >= tail) {
+            // a response nobody asked for (as far as we saw): pairing is lost for good
+            breakQueue();
             return null;
         }
-        // a response nobody asked for (as far as we saw): pairing is lost for good
-        breakQueue();
-        return null;
+        int slot = (int) (h % CAPACITY);
+        CapturedRequest r = ring[slot];
+        ring[slot] = null;
+        // ordered store: the cleared slot is seen before the producer may reuse it
+        HEAD.lazySet(this, h + 1);
+        return r;
     }
 
-    /** Requests held (not counting overflow); at most {@link #CAPACITY}. */
-    public synchronized int size() {
-        return size;
+    /** Requests held (not counting overflow); at most {@link #CAPACITY}. For tests and diagnostics. */
+    public int size() {
+        int held = 0;
+        long h = head;
+        // requests from head + CAPACITY on cannot be held: their slots are those of pending ones
+        for (long i = h, end = Math.min(tail, h + CAPACITY); i < end; i++) {
+            if (ring[(int) (i % CAPACITY)] != null) {
+                held++;
+            }
+        }
+        return held;
     }
 
-    /** Requests beyond capacity still awaiting their (unjudged) response. */
-    public synchronized long overflow() {
-        return overflow;
+    /** Requests beyond capacity still awaiting their (unjudged) response. For tests and diagnostics. */
+    public long overflow() {
+        return tail - head - size();
     }
 
-    public synchronized boolean isBroken() {
+    public boolean isBroken() {
         return broken || stale();
     }
 
@@ -96,7 +116,5 @@ public final class RequestQueue {
         for (int i = 0; i < CAPACITY; i++) {
             ring[i] = null;
         }
-        size = 0;
-        overflow = 0;
     }
 }

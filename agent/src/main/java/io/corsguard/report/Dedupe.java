@@ -77,7 +77,9 @@ final class Dedupe {
         Site site = new Site(server, request.origin(), request.path());
         for (int i = 0; i < n; i++) {
             Violation v = violations.get(i);
-            record(mode, server, request, v, written, corrected, new Key(v.rule(), v.action(), site), now);
+            // the site of an open window from now on: the response's other violations were
+            // usually opened by the same earlier response, so their keys compare by identity
+            site = record(mode, server, request, v, written, corrected, new Key(v.rule(), v.action(), site), now);
         }
         if (now - lastSweep.get() >= window) {
             long last = lastSweep.get();
@@ -87,7 +89,8 @@ final class Dedupe {
         }
     }
 
-    private void record(String mode, String server, RequestFacts request, Violation v, HeaderLines written,
+    /** Counts one violation into its window (or opens one); returns the site its window holds. */
+    private Site record(String mode, String server, RequestFacts request, Violation v, HeaderLines written,
                         HeaderLines corrected, Key key, long now) {
         for (;;) {
             Window w = windows.get(key);
@@ -95,19 +98,19 @@ final class Dedupe {
                 if (windows.size() >= maxKeys || keptChars.get() >= MAX_CHARS) {
                     counters.dedupeOverflow();
                     sink.write(format.body(mode, server, request, v, written, corrected), 1, false);
-                    return;
+                    return key.site;
                 }
                 String body = format.body(mode, server, request, v, written, corrected);
-                if (windows.putIfAbsent(key, new Window(now, body)) == null) {
+                if (windows.putIfAbsent(key, new Window(now, body, key.site)) == null) {
                     keptChars.addAndGet(body.length());
                     sink.write(body, 1, false);
-                    return;
+                    return key.site;
                 }
                 continue; // another thread opened this window first: count into it
             }
             if (now - w.start < window) {
                 if (w.tryIncrement()) {
-                    return;
+                    return w.site;
                 }
                 // closed by another thread that is replacing or dropping it: look again
                 Thread.yield();
@@ -120,10 +123,11 @@ final class Dedupe {
             }
             // this occurrence opens the next window and carries the folded ones with it
             String body = format.body(mode, server, request, v, written, corrected);
-            windows.replace(key, w, new Window(now, body));
+            // the map keeps its key object on replace, so the new window keeps that key's site
+            windows.replace(key, w, new Window(now, body, w.site));
             keptChars.addAndGet(body.length() - w.body.length());
             sink.write(body, pending + 1, pending > 0);
-            return;
+            return w.site;
         }
     }
 
@@ -164,10 +168,13 @@ final class Dedupe {
         private static final long serialVersionUID = 1L;
         final long start;
         final String body;
+        /** The site of the key the window was opened under. */
+        final Site site;
 
-        Window(long start, String body) {
+        Window(long start, String body, Site site) {
             this.start = start;
             this.body = body;
+            this.site = site;
         }
 
         boolean tryIncrement() {

@@ -25,6 +25,15 @@ class AdviceSupportTest {
     }
 
     @Test
+    void lines_appended_one_by_one_join_like_join() {
+        String first = "https://a.example";
+        assertSame(first, AdviceSupport.appendValue(null, first));
+        String joined = AdviceSupport.appendValue(AdviceSupport.appendValue(null, first), new StringBuilder("null"));
+        assertEquals(AdviceSupport.join(List.of(first, "null")), joined);
+        assertEquals("https://a.example, ", AdviceSupport.appendValue(first, null));
+    }
+
+    @Test
     void the_path_drops_query_and_fragment() {
         String plain = "/a/b";
         assertSame(plain, AdviceSupport.pathOf(plain));

@@ -76,6 +76,45 @@ class RequestQueueTest {
     }
 
     @Test
+    void a_decoder_thread_and_an_encoder_thread_pair_every_request_in_order() throws Exception {
+        RequestQueue q = new RequestQueue();
+        CapturedRequest[] reqs = new CapturedRequest[256];
+        for (int i = 0; i < reqs.length; i++) {
+            reqs[i] = i % 3 == 0 ? CapturedRequest.NO_ORIGIN : req(i);
+        }
+        int total = 200_000;
+        // requests decoded and responses sent: a response never comes before its request, and at
+        // most CAPACITY requests wait (no overflow), as on a connection whose client waits
+        java.util.concurrent.atomic.AtomicLong decoded = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        Thread decoder = new Thread(() -> {
+            for (int i = 0; i < total; i++) {
+                while (i - answered.get() >= RequestQueue.CAPACITY) {
+                    Thread.onSpinWait();
+                }
+                q.push(reqs[i % reqs.length]);
+                decoded.lazySet(i + 1);
+            }
+        });
+        decoder.start();
+        int mismatches = 0;
+        for (int i = 0; i < total; i++) {
+            while (decoded.get() <= i) {
+                Thread.onSpinWait();
+            }
+            if (q.poll() != reqs[i % reqs.length]) {
+                mismatches++;
+            }
+            answered.lazySet(i + 1);
+        }
+        decoder.join();
+        assertEquals(0, mismatches);
+        assertFalse(q.isBroken());
+        assertEquals(0, q.size());
+        assertEquals(0, q.overflow());
+    }
+
+    @Test
     void a_response_without_a_pending_request_breaks_the_queue_for_good() {
         RequestQueue q = new RequestQueue();
         assertNull(q.poll());
