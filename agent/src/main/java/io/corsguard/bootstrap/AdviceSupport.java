@@ -37,28 +37,6 @@ public final class AdviceSupport {
     }
 
     /**
-     * {@link #join} for header values Netty hands out as {@code CharSequence} (HTTP/2's
-     * {@code Http2Headers.getAll}); {@code null} for none.
-     */
-    public static String joinValues(List<? extends CharSequence> values) {
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        if (values.size() == 1) {
-            CharSequence v = values.get(0);
-            return v == null ? null : v.toString();
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            sb.append(values.get(i));
-        }
-        return sb.toString();
-    }
-
-    /**
      * {@code joined} with one more line of the same header appended after {@code ", "} (the
      * {@link #join} of all lines, built as they are read); the value itself for the first line.
      * A {@code null} value counts as empty.

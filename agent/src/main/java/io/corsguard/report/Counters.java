@@ -21,8 +21,12 @@ public final class Counters {
     static final int MAX_ERROR_KINDS = 64;
     static final String OTHER_KIND = "other";
 
-    private final LongAdder[] rules = adders(RULES.length);
-    private final LongAdder[] actions = adders(ACTIONS.length);
+    /**
+     * One counter per (rule, action) pair, index {@code rule * ACTIONS.length + action}: a violation
+     * costs one atomic update instead of two, and a rule's and an action's totals are sums over
+     * the same cells, so they always agree (192 cells, ~6 KB per configuration).
+     */
+    private final LongAdder[] pairs = adders(RULES.length * ACTIONS.length);
     private final LongAdder judged = new LongAdder();
     private final LongAdder corrected = new LongAdder();
     private final LongAdder violationLines = new LongAdder();
@@ -39,8 +43,7 @@ public final class Counters {
     }
 
     void violation(Rule rule, Action action) {
-        rules[rule.ordinal()].increment();
-        actions[action.ordinal()].increment();
+        pairs[rule.ordinal() * ACTIONS.length + action.ordinal()].increment();
     }
 
     void countJudged() {
@@ -84,11 +87,20 @@ public final class Counters {
     }
 
     public long rule(Rule rule) {
-        return rules[rule.ordinal()].sum();
+        long n = 0;
+        int row = rule.ordinal() * ACTIONS.length;
+        for (int a = 0; a < ACTIONS.length; a++) {
+            n += pairs[row + a].sum();
+        }
+        return n;
     }
 
     public long action(Action action) {
-        return actions[action.ordinal()].sum();
+        long n = 0;
+        for (int r = 0; r < RULES.length; r++) {
+            n += pairs[r * ACTIONS.length + action.ordinal()].sum();
+        }
+        return n;
     }
 
     /** Responses the policy judged (requests with {@code Origin}). */
@@ -116,11 +128,21 @@ public final class Counters {
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("responses.judged", judged.sum());
         out.put("responses.corrected", corrected.sum());
+        // each cell read once, so the rule and action totals of one snapshot agree exactly
+        long[] byRule = new long[RULES.length];
+        long[] byAction = new long[ACTIONS.length];
+        for (int r = 0; r < RULES.length; r++) {
+            for (int a = 0; a < ACTIONS.length; a++) {
+                long n = pairs[r * ACTIONS.length + a].sum();
+                byRule[r] += n;
+                byAction[a] += n;
+            }
+        }
         for (Rule r : RULES) {
-            out.put("rule." + r.code(), rules[r.ordinal()].sum());
+            out.put("rule." + r.code(), byRule[r.ordinal()]);
         }
         for (Action a : ACTIONS) {
-            out.put("action." + a.label(), actions[a.ordinal()].sum());
+            out.put("action." + a.label(), byAction[a.ordinal()]);
         }
         long total = 0;
         Map<String, Long> byKind = new TreeMap<>();

@@ -56,6 +56,14 @@ class CountersAndLearnedOriginsTest {
             assertEquals(0L, s.get("action.strip-private-network"));
             assertEquals(0L, s.get("errors.total"));
             assertEquals(4L, s.get("report.lines"), "CG003 /a once, CG003 and CG007 /b, CG013 /c");
+            long byRule = 0;
+            long byAction = 0;
+            for (Map.Entry<String, Long> e : s.entrySet()) {
+                byRule += e.getKey().startsWith("rule.") ? e.getValue() : 0;
+                byAction += e.getKey().startsWith("action.") ? e.getValue() : 0;
+            }
+            assertEquals(5, byRule, "five violations, each counted under its rule");
+            assertEquals(5, byAction, "and under its action");
         }
     }
 
