@@ -1,6 +1,8 @@
 package io.corsguard.bootstrap;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Small pure helpers for inlined advice, which cannot call methods of its own (hidden) class.
@@ -34,6 +36,58 @@ public final class AdviceSupport {
             sb.append(values.get(i));
         }
         return sb.toString();
+    }
+
+    /**
+     * The facts of a request with {@code Origin}, read in one walk over its header lines (HTTP/1
+     * and HTTP/2 advice alike) instead of a lookup per name: every line of {@code Origin} and
+     * {@code Access-Control-Request-Method/-Headers} joined as Fetch combines them (two Origins
+     * are untrusted), and whether {@code Cookie} or {@code Authorization} is present. Names are
+     * matched by length first, then case-insensitively.
+     */
+    public static CapturedRequest captureRequest(Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> lines,
+                                                 String method, String path) {
+        String origin = null;
+        String requestMethod = null;
+        String requestHeaders = null;
+        boolean credentialsHint = false;
+        while (lines.hasNext()) {
+            Map.Entry<? extends CharSequence, ? extends CharSequence> e = lines.next();
+            CharSequence name = e.getKey();
+            int n = name == null ? 0 : name.length();
+            if (n == 6) {
+                if (asciiEqualsIgnoreCase(name, "origin")) {
+                    origin = appendValue(origin, e.getValue());
+                } else if (asciiEqualsIgnoreCase(name, "cookie")) {
+                    credentialsHint = true;
+                }
+            } else if (n == 13) {
+                credentialsHint |= asciiEqualsIgnoreCase(name, "authorization");
+            } else if (n == 29) {
+                if (asciiEqualsIgnoreCase(name, "access-control-request-method")) {
+                    requestMethod = appendValue(requestMethod, e.getValue());
+                }
+            } else if (n == 30) {
+                if (asciiEqualsIgnoreCase(name, "access-control-request-headers")) {
+                    requestHeaders = appendValue(requestHeaders, e.getValue());
+                }
+            }
+        }
+        return new CapturedRequest(origin, method, path, requestMethod, requestHeaders, credentialsHint);
+    }
+
+    /** {@code name} equals {@code lower} (lower-case ASCII, same length checked by the caller) ignoring ASCII case. */
+    private static boolean asciiEqualsIgnoreCase(CharSequence name, String lower) {
+        for (int i = 0; i < lower.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -10,11 +10,8 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.Attribute;
-import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import net.bytebuddy.asm.Advice;
-
-import java.util.Map;
 
 /**
  * Inlined into {@code DefaultHttp2ConnectionDecoder$FrameReadListener.onHeadersRead} (the
@@ -63,36 +60,9 @@ public final class Http2RequestAdvice {
             CharSequence method = headers.method();
             CharSequence path = headers.path();
             // one walk over the fields instead of a lookup (and getAll's list) per name, as on HTTP/1
-            String origin = null;
-            String requestMethod = null;
-            String requestHeaders = null;
-            boolean credentialsHint = false;
-            for (Map.Entry<CharSequence, CharSequence> e : headers) {
-                CharSequence name = e.getKey();
-                int n = name.length();
-                // every line of a name, joined as Fetch combines them: two origins are untrusted
-                if (n == 6) {
-                    if (AsciiString.contentEqualsIgnoreCase(name, "origin")) {
-                        origin = AdviceSupport.appendValue(origin, e.getValue());
-                    } else if (AsciiString.contentEqualsIgnoreCase(name, "cookie")) {
-                        credentialsHint = true;
-                    }
-                } else if (n == 13) {
-                    credentialsHint |= AsciiString.contentEqualsIgnoreCase(name, "authorization");
-                } else if (n == 29) {
-                    if (AsciiString.contentEqualsIgnoreCase(name, "access-control-request-method")) {
-                        requestMethod = AdviceSupport.appendValue(requestMethod, e.getValue());
-                    }
-                } else if (n == 30) {
-                    if (AsciiString.contentEqualsIgnoreCase(name, "access-control-request-headers")) {
-                        requestHeaders = AdviceSupport.appendValue(requestHeaders, e.getValue());
-                    }
-                }
-            }
-            captured = new CapturedRequest(origin,
+            captured = AdviceSupport.captureRequest(headers.iterator(),
                 method == null ? null : method.toString(),
-                path == null ? null : AdviceSupport.pathOf(path.toString()),
-                requestMethod, requestHeaders, credentialsHint);
+                path == null ? null : AdviceSupport.pathOf(path.toString()));
         } catch (Throwable t) {
             CorsGuardBridge.adviceFailed("netty-h2-headers-read", t);
             return null;

@@ -9,13 +9,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.Attribute;
-import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import net.bytebuddy.asm.Advice;
 
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Inlined into {@code HttpObjectDecoder.decode(ChannelHandlerContext, ByteBuf, List)} (Netty 4.1
@@ -84,36 +81,8 @@ public final class NettyRequestAdvice {
                 // one hash lookup for the common request without Origin; with one, a single walk
                 // over the headers instead of a lookup (and getAll's list) per name
                 if (headers.contains(HttpHeaderNames.ORIGIN)) {
-                    String origin = null;
-                    String requestMethod = null;
-                    String requestHeaders = null;
-                    boolean credentialsHint = false;
-                    Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-                    while (it.hasNext()) {
-                        Map.Entry<CharSequence, CharSequence> e = it.next();
-                        CharSequence name = e.getKey();
-                        int n = name.length();
-                        // every line of a name, joined as Fetch combines them: two Origins are untrusted
-                        if (n == 6) {
-                            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.ORIGIN)) {
-                                origin = AdviceSupport.appendValue(origin, e.getValue());
-                            } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.COOKIE)) {
-                                credentialsHint = true;
-                            }
-                        } else if (n == 13) {
-                            credentialsHint |= AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.AUTHORIZATION);
-                        } else if (n == 29) {
-                            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
-                                requestMethod = AdviceSupport.appendValue(requestMethod, e.getValue());
-                            }
-                        } else if (n == 30) {
-                            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)) {
-                                requestHeaders = AdviceSupport.appendValue(requestHeaders, e.getValue());
-                            }
-                        }
-                    }
-                    captured = new CapturedRequest(origin, request.method().name(),
-                        AdviceSupport.pathOf(request.uri()), requestMethod, requestHeaders, credentialsHint);
+                    captured = AdviceSupport.captureRequest(headers.iteratorCharSequence(),
+                        request.method().name(), AdviceSupport.pathOf(request.uri()));
                 }
             } catch (Throwable t) {
                 // the slot must still be taken, or every later response would get the wrong facts

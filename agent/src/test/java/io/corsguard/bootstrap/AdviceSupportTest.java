@@ -34,6 +34,28 @@ class AdviceSupportTest {
     }
 
     @Test
+    void a_request_is_captured_in_one_walk_over_its_lines() {
+        List<java.util.Map.Entry<String, String>> lines = List.of(
+            java.util.Map.entry("Host", "h"), java.util.Map.entry("ORIGIN", "https://a.example"),
+            java.util.Map.entry("origin", "null"), java.util.Map.entry("Access-Control-Request-Method", "PUT"),
+            java.util.Map.entry("access-control-request-headers", "x-a"),
+            java.util.Map.entry("Access-Control-Request-Headers", "x-b"), java.util.Map.entry("Origins", "x"));
+        CapturedRequest r = AdviceSupport.captureRequest(lines.iterator(), "OPTIONS", "/p");
+        assertEquals("https://a.example, null", r.origin);
+        assertEquals("PUT", r.requestMethod);
+        assertEquals("x-a, x-b", r.requestHeaders);
+        assertEquals("OPTIONS", r.method);
+        assertEquals("/p", r.path);
+        assertFalse(r.credentialsHint);
+        assertTrue(AdviceSupport.captureRequest(List.of(java.util.Map.entry("Origin", "o"),
+            java.util.Map.entry("Cookie", "s=1")).iterator(), "GET", "/").credentialsHint);
+        assertTrue(AdviceSupport.captureRequest(List.of(java.util.Map.entry("Origin", "o"),
+            java.util.Map.entry("authorization", "Bearer t")).iterator(), "GET", "/").credentialsHint);
+        assertFalse(AdviceSupport.captureRequest(List.of(java.util.Map.entry("Origin", "o"),
+            java.util.Map.entry("Cookies", "s=1"), java.util.Map.entry("Authorisation", "x")).iterator(), "GET", "/").credentialsHint);
+    }
+
+    @Test
     void the_path_drops_query_and_fragment() {
         String plain = "/a/b";
         assertSame(plain, AdviceSupport.pathOf(plain));
