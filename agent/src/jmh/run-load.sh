@@ -60,25 +60,9 @@ command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2
 [ -f "$AGENT" ] && [ -f "$APP" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
 mkdir -p "$OUT"
 CLK_TCK="$(getconf CLK_TCK)"
+# shellcheck source=load-lib.sh
+. "$ROOT/agent/src/jmh/load-lib.sh"
 
-jvm_args() {
-    case "$1" in
-        none) ;;
-        off|monitor|correct) echo "-javaagent:$AGENT=config=$ROOT/demo-app/corsguard.properties;mode=$1" ;;
-        base-off|base-monitor|base-correct)
-            # another build of the agent (BASE_AGENT), for before/after comparisons in one run
-            [ -f "${BASE_AGENT:-}" ] || { echo "BASE_AGENT not set or missing: ${BASE_AGENT:-}" >&2; exit 1; }
-            echo "-javaagent:$BASE_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${1#base-}" ;;
-        alt-off|alt-monitor|alt-correct)
-            # a third build (ALT_AGENT): two candidate changes against the same base in one run
-            [ -f "${ALT_AGENT:-}" ] || { echo "ALT_AGENT not set or missing: ${ALT_AGENT:-}" >&2; exit 1; }
-            echo "-javaagent:$ALT_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${1#alt-}" ;;
-        otel)
-            [ -f "$OTEL_JAR" ] || { echo "OpenTelemetry agent jar not found: $OTEL_JAR" >&2; exit 1; }
-            echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.service.name=demo" ;;
-        *) echo "unknown configuration $1" >&2; exit 1 ;;
-    esac
-}
 
 PID=""
 start_app() { # config logfile
@@ -110,24 +94,6 @@ wait_ready() { # -> 0 when both servers answer 200 within 60 s
     return 1
 }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-# "jit gc" ticks of the JVM's compiler and garbage-collector threads (utime+stime of each
-# /proc/<pid>/task/*/stat by its name): how much of a window's CPU was not request work.
-# The name is parenthesised and may hold spaces, so fields are counted after the last ')'.
-cpu_split() {
-    local jit=0 gc=0 t name rest
-    for t in /proc/"$1"/task/*; do
-        name=$(cat "$t/comm" 2>/dev/null) || continue
-        rest=$(sed 's/.*) //' "$t/stat" 2>/dev/null) || continue
-        set -- $rest
-        case "$name" in
-            C1\ Compiler*|C2\ Compiler*) jit=$((jit + ${12} + ${13})) ;;
-            GC\ Thread*|G1\ *|VM\ Thread) gc=$((gc + ${12} + ${13})) ;;
-        esac
-    done
-    echo "$jit $gc"
-}
 
 # RATE (requests/s over all connections): pace each connection with paced.lua (a random wait of
 # mean CONNS/RATE s before each request) to measure latency and CPU below saturation; unset: wrk
@@ -148,8 +114,6 @@ run_wrk() { # port kind duration -> wrk output on stdout
     esac
 }
 
-# wrk latency "123.45us" / "1.23ms" / "1.02s" -> ms
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.4f", n }'; }
 
 KINDS=(${KINDS:-origin-correct origin-reflect no-origin})
 SERVERS=()
