@@ -93,10 +93,11 @@ public final class Engine implements CorsGuardHandler {
                 ops = outcome.operations();
                 credentials = outcome.credentialsAsCorrected();
             }
-            reporter.violations(mode.label(), server, facts, written, correct ? outcome.corrected() : null, decision);
+            reporter.violations(mode.label(), server, facts, written, correct ? outcome.corrected() : null, decision,
+                outcome);
         }
         if (credentials) {
-            reporter.credentialsSent(request.origin);
+            reporter.credentialsSent(request.origin, outcome);
         }
         return ops;
     }

@@ -5,7 +5,8 @@ package io.corsguard.policy;
  * operations correct mode applies, the lines a corrected response leaves with, and whether the
  * response carries credentials as written and as corrected. {@link DecisionMemo} keeps it with the
  * decision, so a repeated corrected response costs no patch copy, no patched lines and no scan of
- * the lines for {@code Access-Control-Allow-Credentials} (BENCHMARKS.md section 9). Immutable.
+ * the lines for {@code Access-Control-Allow-Credentials} (BENCHMARKS.md section 9). Immutable,
+ * except for {@link #reportCache()}.
  */
 public final class Outcome {
     private final Decision decision;
@@ -13,6 +14,8 @@ public final class Outcome {
     private final HeaderLines corrected;
     private final boolean credentialsAsWritten;
     private final boolean credentialsAsCorrected;
+    /** See {@link #reportCache()}; volatile, so whatever is stored is seen whole by other threads. */
+    private volatile Object reportCache;
 
     Outcome(Decision decision, HeaderLines written) {
         this.decision = decision;
@@ -50,5 +53,21 @@ public final class Outcome {
     /** {@code Access-Control-Allow-Credentials: true} among the corrected lines. */
     public boolean credentialsAsCorrected() {
         return credentialsAsCorrected;
+    }
+
+    /**
+     * What the reporter keeps for this outcome so that the next response with it is counted
+     * without lookups (its origin's learned-origin counter, the dedupe windows its violations were
+     * counted into); {@code null} until then. Opaque here: the policy never reads it. A memoized
+     * outcome stands for one origin (the memo's key holds it) and belongs to one memo, hence to
+     * one configuration and one reporter. A lost race between two threads only costs one more
+     * lookup.
+     */
+    public Object reportCache() {
+        return reportCache;
+    }
+
+    public void reportCache(Object value) {
+        this.reportCache = value;
     }
 }

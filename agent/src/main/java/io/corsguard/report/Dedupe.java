@@ -63,24 +63,61 @@ final class Dedupe {
      * Records the violations of one response. The clock is read, and the server, origin and path
      * are cut and hashed, once per response rather than once per violation (a corrected response
      * usually has two).
+     *
+     * @param hint the windows an earlier response with the same violations, server, origin and
+     *             path was counted into (what this method returned for it), or {@code null}: while
+     *             they are all open, each violation only bumps its window, with no key built or
+     *             looked up
+     * @return the window each violation was counted into, in order; {@code null} when one was
+     *         written without a window (no dedupe, or over the bounds)
      */
-    void record(String mode, String server, RequestFacts request, List<Violation> violations, HeaderLines written,
-                HeaderLines corrected) {
+    Window[] record(String mode, String server, RequestFacts request, List<Violation> violations, HeaderLines written,
+                    HeaderLines corrected, Window[] hint) {
         int n = violations.size();
         if (window <= 0) {
             for (int i = 0; i < n; i++) {
                 sink.write(format.body(mode, server, request, violations.get(i), written, corrected), 1, false);
             }
-            return;
+            return null;
         }
         long now = clock.getAsLong();
-        Site site = new Site(server, request.origin(), request.path());
-        for (int i = 0; i < n; i++) {
-            Violation v = violations.get(i);
-            // the site of an open window from now on: the response's other violations were
-            // usually opened by the same earlier response, so their keys compare by identity
-            site = record(mode, server, request, v, written, corrected, new Key(v.rule(), v.action(), site), now);
+        int i = 0;
+        if (hint != null && hint.length == n) {
+            // an open window is always its key's current one: replacing or dropping it closes it first
+            while (i < n && now - hint[i].start < window && hint[i].tryIncrement()) {
+                i++;
+            }
+            if (i == n) {
+                sweepIfDue(now);
+                return hint;
+            }
         }
+        Window[] used = new Window[n];
+        boolean all = true;
+        Site site;
+        if (i > 0) {
+            System.arraycopy(hint, 0, used, 0, i);
+            site = hint[0].site;
+        } else {
+            site = new Site(server, request.origin(), request.path());
+        }
+        for (; i < n; i++) {
+            Violation v = violations.get(i);
+            Window w = record(mode, server, request, v, written, corrected, new Key(v.rule(), v.action(), site), now);
+            if (w == null) {
+                all = false;
+            } else {
+                used[i] = w;
+                // the site of an open window from now on: the response's other violations were
+                // usually opened by the same earlier response, so their keys compare by identity
+                site = w.site;
+            }
+        }
+        sweepIfDue(now);
+        return all ? used : null;
+    }
+
+    private void sweepIfDue(long now) {
         if (now - lastSweep.get() >= window) {
             long last = lastSweep.get();
             if (now - last >= window && lastSweep.compareAndSet(last, now)) {
@@ -89,28 +126,29 @@ final class Dedupe {
         }
     }
 
-    /** Counts one violation into its window (or opens one); returns the site its window holds. */
-    private Site record(String mode, String server, RequestFacts request, Violation v, HeaderLines written,
-                        HeaderLines corrected, Key key, long now) {
+    /** Counts one violation into its window (or opens one); returns that window, {@code null} when written without one. */
+    private Window record(String mode, String server, RequestFacts request, Violation v, HeaderLines written,
+                          HeaderLines corrected, Key key, long now) {
         for (;;) {
             Window w = windows.get(key);
             if (w == null) {
                 if (windows.size() >= maxKeys || keptChars.get() >= MAX_CHARS) {
                     counters.dedupeOverflow();
                     sink.write(format.body(mode, server, request, v, written, corrected), 1, false);
-                    return key.site;
+                    return null;
                 }
                 String body = format.body(mode, server, request, v, written, corrected);
-                if (windows.putIfAbsent(key, new Window(now, body, key.site)) == null) {
+                Window fresh = new Window(now, body, key.site);
+                if (windows.putIfAbsent(key, fresh) == null) {
                     keptChars.addAndGet(body.length());
                     sink.write(body, 1, false);
-                    return key.site;
+                    return fresh;
                 }
                 continue; // another thread opened this window first: count into it
             }
             if (now - w.start < window) {
                 if (w.tryIncrement()) {
-                    return w.site;
+                    return w;
                 }
                 // closed by another thread that is replacing or dropping it: look again
                 Thread.yield();
@@ -124,10 +162,11 @@ final class Dedupe {
             // this occurrence opens the next window and carries the folded ones with it
             String body = format.body(mode, server, request, v, written, corrected);
             // the map keeps its key object on replace, so the new window keeps that key's site
-            windows.replace(key, w, new Window(now, body, w.site));
+            Window next = new Window(now, body, w.site);
+            windows.replace(key, w, next);
             keptChars.addAndGet(body.length() - w.body.length());
             sink.write(body, pending + 1, pending > 0);
-            return w.site;
+            return next;
         }
     }
 

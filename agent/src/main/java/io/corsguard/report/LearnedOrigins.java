@@ -27,9 +27,15 @@ final class LearnedOrigins {
         this.counters = counters;
     }
 
-    void credentialsSent(String origin) {
+    /**
+     * Counts one response to {@code origin} that sent credentials; returns that origin's counter
+     * (which a caller may keep and {@link LongAdder#increment()} itself for the same origin: an
+     * entry is never removed), or {@code null} when the origin was not counted (null, or beyond
+     * {@link #MAX_ORIGINS}).
+     */
+    LongAdder credentialsSent(String origin) {
         if (origin == null) {
-            return;
+            return null;
         }
         // common case: a known, clean origin: one lookup, no allocation
         LongAdder a = origins.get(origin);
@@ -39,7 +45,7 @@ final class LearnedOrigins {
             if (a == null) {
                 if (origins.size() >= MAX_ORIGINS) {
                     counters.learnedOverflow();
-                    return;
+                    return null;
                 }
                 LongAdder fresh = new LongAdder();
                 a = origins.putIfAbsent(key, fresh);
@@ -49,6 +55,7 @@ final class LearnedOrigins {
             }
         }
         a.increment();
+        return a;
     }
 
     /** Printable ASCII, no backslash or quote (which escaping would change), short enough. */

@@ -2,6 +2,7 @@ package io.corsguard.report;
 
 import io.corsguard.policy.Decision;
 import io.corsguard.policy.HeaderLines;
+import io.corsguard.policy.Outcome;
 import io.corsguard.policy.RequestFacts;
 import io.corsguard.policy.Violation;
 
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -134,6 +136,18 @@ public final class Reporter implements AutoCloseable {
      */
     public void violations(String mode, String server, RequestFacts request, HeaderLines written,
                            HeaderLines corrected, Decision decision) {
+        violations(mode, server, request, written, corrected, decision, null);
+    }
+
+    /**
+     * {@link #violations(String, String, RequestFacts, HeaderLines, HeaderLines, Decision)} for a
+     * response the decision memo judged ({@code outcome} holds {@code decision}; {@code null}: not
+     * memoized): the dedupe windows its violations are counted into are kept with the outcome, so
+     * the next response with the same outcome, server and path bumps them directly (BENCHMARKS.md
+     * section 11).
+     */
+    public void violations(String mode, String server, RequestFacts request, HeaderLines written,
+                           HeaderLines corrected, Decision decision, Outcome outcome) {
         if (decision == null || request == null) {
             return;
         }
@@ -149,12 +163,40 @@ public final class Reporter implements AutoCloseable {
             Violation v = vs.get(i);
             counters.violation(v.rule(), v.action());
         }
-        dedupe.record(mode, server, request, vs, written, corrected);
+        if (outcome == null) {
+            dedupe.record(mode, server, request, vs, written, corrected, null);
+            return;
+        }
+        OutcomeCache cache = OutcomeCache.of(outcome.reportCache());
+        Dedupe.Window[] hint = cache.windowsFor(server, request.path());
+        Dedupe.Window[] used = dedupe.record(mode, server, request, vs, written, corrected, hint);
+        if (used != null && used != hint) {
+            outcome.reportCache(cache.withWindows(server, request.path(), used));
+        }
     }
 
     /** Records that a response to {@code origin} left with {@code Access-Control-Allow-Credentials: true}. */
     public void credentialsSent(String origin) {
         learned.credentialsSent(origin);
+    }
+
+    /**
+     * {@link #credentialsSent(String)} for a response the decision memo judged: the origin's
+     * counter is kept in {@code outcome} ({@link Outcome#reportCache()}), so a repeated response
+     * counts without a map lookup. A live server sends the same few origins credentials on most of
+     * its responses, and under load this lookup was a measurable part of the agent's cost on a
+     * compliant response (BENCHMARKS.md section 11).
+     */
+    public void credentialsSent(String origin, Outcome outcome) {
+        OutcomeCache cache = OutcomeCache.of(outcome.reportCache());
+        if (cache.learned != null) {
+            cache.learned.increment();
+            return;
+        }
+        LongAdder counter = learned.credentialsSent(origin);
+        if (counter != null) {
+            outcome.reportCache(cache.withLearned(counter));
+        }
     }
 
     /**

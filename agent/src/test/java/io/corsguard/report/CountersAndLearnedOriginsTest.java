@@ -2,8 +2,13 @@ package io.corsguard.report;
 
 import io.corsguard.policy.Action;
 import io.corsguard.policy.Decision;
+import io.corsguard.policy.DecisionMemo;
 import io.corsguard.policy.HeaderLines;
 import io.corsguard.policy.HeaderPatch;
+import io.corsguard.policy.OriginAllowlist;
+import io.corsguard.policy.Outcome;
+import io.corsguard.policy.Policy;
+import io.corsguard.policy.PolicySettings;
 import io.corsguard.policy.Rule;
 import io.corsguard.policy.Violation;
 import org.junit.jupiter.api.Test;
@@ -12,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CountersAndLearnedOriginsTest {
@@ -91,6 +98,57 @@ class CountersAndLearnedOriginsTest {
                 r.learnedOrigins());
             assertEquals(List.of("http://localhost:3000", "https://app.example.com", "null"),
                 List.copyOf(r.learnedOrigins().keySet()), "sorted");
+        }
+    }
+
+    @Test
+    void aMemoizedOutcomeCountsItsOriginWithoutLookingItUpAgain() throws Exception {
+        DecisionMemo memo = new DecisionMemo(new Policy(new PolicySettings(
+            OriginAllowlist.parse(List.of("https://app.example.com")), false, List.of(), List.of(), List.of(), false)));
+        try (Fixture f = Fixture.json()) {
+            Reporter r = f.reporter;
+            Outcome trusted = null;
+            for (int i = 0; i < 3; i++) {
+                // a fresh origin string each time, as a server hands it over
+                String origin = new String("https://app.example.com".toCharArray());
+                Outcome o = memo.judge(Fixture.get(origin, "/"), HeaderLines.ofPairs(200,
+                    new String[] {"Access-Control-Allow-Origin", origin, "Access-Control-Allow-Credentials", "true"}, 2));
+                assertTrue(o.credentialsAsWritten());
+                if (trusted != null) {
+                    assertSame(trusted, o, "the memo's outcome for the same inputs");
+                }
+                trusted = o;
+                r.credentialsSent(origin, o);
+            }
+            assertNotNull(OutcomeCache.of(trusted.reportCache()).learned, "the origin's counter is kept with the outcome");
+            r.credentialsSent("http://localhost:3000");
+            // an outcome without its counter yet (a first response) looks it up and keeps it
+            Outcome other = memo.judge(Fixture.get("https://evil.example", "/"), HeaderLines.ofPairs(200,
+                new String[] {"Access-Control-Allow-Origin", "https://evil.example", "Access-Control-Allow-Credentials", "true"}, 2));
+            assertNull(other.reportCache());
+            r.credentialsSent("https://evil.example", other);
+            r.credentialsSent("https://evil.example", other);
+            assertEquals(Map.of("https://app.example.com", 3L, "http://localhost:3000", 1L, "https://evil.example", 2L),
+                r.learnedOrigins());
+        }
+    }
+
+    @Test
+    void anOriginBeyondTheCapIsNotKeptWithItsOutcome() {
+        try (Fixture f = Fixture.json()) {
+            Reporter r = f.reporter;
+            for (int i = 0; i < LearnedOrigins.MAX_ORIGINS; i++) {
+                r.credentialsSent("https://o" + i + ".example");
+            }
+            DecisionMemo memo = new DecisionMemo(new Policy(new PolicySettings(OriginAllowlist.empty(), false,
+                List.of(), List.of(), List.of(), false)));
+            Outcome o = memo.judge(Fixture.get("https://late.example", "/"), HeaderLines.ofPairs(200,
+                new String[] {"Access-Control-Allow-Origin", "https://late.example", "Access-Control-Allow-Credentials", "true"}, 2));
+            r.credentialsSent("https://late.example", o);
+            r.credentialsSent("https://late.example", o);
+            assertNull(o.reportCache(), "no counter to keep: the origin is only counted as overflow");
+            assertEquals(2L, r.counters().snapshot().get("learned-origins.overflow"));
+            assertEquals(LearnedOrigins.MAX_ORIGINS, r.learnedOrigins().size());
         }
     }
 

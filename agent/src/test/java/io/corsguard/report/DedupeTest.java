@@ -1,6 +1,8 @@
 package io.corsguard.report;
 
 import io.corsguard.policy.Action;
+import io.corsguard.policy.DecisionMemo;
+import io.corsguard.policy.Outcome;
 import io.corsguard.policy.Rule;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DedupeTest {
@@ -171,6 +175,139 @@ class DedupeTest {
             assertEquals(100_000L - LearnedOrigins.MAX_ORIGINS, c.get("learned-origins.overflow"));
         } finally {
             r.close();
+        }
+    }
+
+    @Test
+    void responsesOfOneMemoizedOutcomeAreCountedIntoTheWindowsKeptWithIt() {
+        DecisionMemo memo = Fixture.memo();
+        try (Fixture f = Fixture.json()) {
+            Outcome first = f.corrected(memo, "servlet", "https://evil.example", "/a");
+            assertEquals(2, first.decision().violations().size(), "CG003 and CG007");
+            assertNotNull(first.reportCache(), "the windows are kept with the outcome");
+            for (int i = 0; i < 9; i++) {
+                f.advance(1000);
+                assertSame(first, f.corrected(memo, "servlet", "https://evil.example", "/a"));
+            }
+            assertEquals(2, f.lines().size(), "one line per rule");
+            f.reporter.flush();
+            List<String> lines = f.lines();
+            assertEquals(4, lines.size(), String.join("\n", lines));
+            assertEquals(9L, count(lines.get(2)));
+            assertEquals(9L, count(lines.get(3)));
+
+            // the kept windows expired: this response opens new ones, carrying nothing (flushed)
+            f.advance(60_000);
+            f.corrected(memo, "servlet", "https://evil.example", "/a");
+            assertEquals(6, f.lines().size());
+            assertEquals(1L, count(f.lines().get(4)));
+            for (int i = 0; i < 3; i++) {
+                f.corrected(memo, "servlet", "https://evil.example", "/a");
+            }
+            f.reporter.flush();
+            lines = f.lines();
+            assertEquals(8, lines.size(), String.join("\n", lines));
+            assertEquals(3L, count(lines.get(6)));
+            long total = 0;
+            for (String line : lines) {
+                if ("CG003".equals(Json.object(line).get("rule"))) {
+                    total += count(line);
+                }
+            }
+            assertEquals(14L, total, "every response counted once per rule");
+            assertEquals(14L, f.reporter.counters().rule(Rule.CG003));
+            assertEquals(2, dedupeSize(f));
+        }
+    }
+
+    @Test
+    void anotherPathOrServerIsNotCountedIntoTheWindowsKeptWithTheOutcome() {
+        DecisionMemo memo = Fixture.memo();
+        try (Fixture f = Fixture.json()) {
+            Outcome o = f.corrected(memo, "servlet", "https://evil.example", "/a");
+            assertSame(o, f.corrected(memo, "servlet", "https://evil.example", "/b"));
+            assertSame(o, f.corrected(memo, "netty", "https://evil.example", "/b"));
+            assertSame(o, f.corrected(memo, "servlet", "https://evil.example", "/a"));
+            assertEquals(6, f.lines().size(), "a first line per rule for each of three sites");
+            f.reporter.flush();
+            List<String> lines = f.lines();
+            assertEquals(8, lines.size(), String.join("\n", lines));
+            for (String line : lines.subList(6, 8)) {
+                Map<String, Object> folded = Json.object(line);
+                assertEquals("/a", folded.get("path"));
+                assertEquals("servlet", folded.get("server"));
+                assertEquals(1L, folded.get("count"));
+            }
+            assertEquals(6, dedupeSize(f));
+        }
+    }
+
+    @Test
+    void aKeptWindowThatWasSweptAwayIsNotCountedInto() {
+        DecisionMemo memo = Fixture.memo();
+        try (Fixture f = Fixture.json()) {
+            f.corrected(memo, "servlet", "https://evil.example", "/a");
+            f.corrected(memo, "servlet", "https://evil.example", "/a");
+            f.advance(60_000);
+            f.cg003("https://other.example", "/z"); // its arrival sweeps the expired windows
+            assertEquals(1 + 2 + 2, f.lines().size(), "two first lines, the other one, two folded counts");
+            assertEquals(1, dedupeSize(f));
+            f.advance(1000);
+            f.corrected(memo, "servlet", "https://evil.example", "/a"); // the kept windows are closed
+            List<String> lines = f.lines();
+            assertEquals(7, lines.size(), String.join("\n", lines));
+            assertEquals(1L, count(lines.get(5)), "a plain first line in a new window");
+            assertEquals(3, dedupeSize(f));
+            f.corrected(memo, "servlet", "https://evil.example", "/a");
+            f.reporter.flush();
+            assertEquals(1L, count(f.lines().get(7)), "and the new windows are kept and counted into");
+            assertEquals(9, f.lines().size());
+        }
+    }
+
+    @Test
+    void concurrentResponsesOfOneMemoizedOutcomeAreAllCounted() throws Exception {
+        DecisionMemo memo = Fixture.memo();
+        try (Fixture f = Fixture.json()) {
+            int threads = 8;
+            int each = 20_000;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            for (int t = 0; t < threads; t++) {
+                String path = t % 2 == 0 ? "/a" : "/b";
+                pool.execute(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < each; i++) {
+                        f.corrected(memo, "servlet", "https://evil.example", path);
+                        if (i % 5000 == 0) {
+                            f.advance(30_000); // windows expire and are swept while others count
+                            f.cg003("https://other.example", "/z");
+                        }
+                    }
+                });
+            }
+            go.countDown();
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+            f.reporter.flush();
+            long cg003 = 0;
+            long cg007 = 0;
+            for (String line : f.lines()) {
+                Map<String, Object> l = Json.object(line);
+                if ("https://evil.example".equals(l.get("origin"))) {
+                    if ("CG003".equals(l.get("rule"))) {
+                        cg003 += count(line);
+                    } else if ("CG007".equals(l.get("rule"))) {
+                        cg007 += count(line);
+                    }
+                }
+            }
+            assertEquals((long) threads * each, cg003);
+            assertEquals((long) threads * each, cg007);
         }
     }
 

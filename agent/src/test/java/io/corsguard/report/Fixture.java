@@ -2,8 +2,14 @@ package io.corsguard.report;
 
 import io.corsguard.policy.Action;
 import io.corsguard.policy.Decision;
+import io.corsguard.policy.DecisionMemo;
 import io.corsguard.policy.HeaderLines;
 import io.corsguard.policy.HeaderPatch;
+import io.corsguard.policy.InvalidOriginException;
+import io.corsguard.policy.OriginAllowlist;
+import io.corsguard.policy.Outcome;
+import io.corsguard.policy.Policy;
+import io.corsguard.policy.PolicySettings;
 import io.corsguard.policy.RequestFacts;
 import io.corsguard.policy.Rule;
 import io.corsguard.policy.Violation;
@@ -80,6 +86,30 @@ final class Fixture implements AutoCloseable {
     /** CG003 in monitor mode for {@code origin} on {@code path}. */
     void cg003(String origin, String path) {
         reporter.violations("monitor", "servlet", get(origin, path), reflected(origin), null, stripDecision());
+    }
+
+    /** A memo over a policy that trusts only {@code https://app.example.com}, as the engine keeps one. */
+    static DecisionMemo memo() {
+        try {
+            return new DecisionMemo(new Policy(new PolicySettings(OriginAllowlist.parse(List.of("https://app.example.com")),
+                false, List.of(), List.of(), List.of(), false)));
+        } catch (InvalidOriginException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A response reflecting {@code origin} with credentials, judged through {@code memo} and
+     * reported in correct mode as the engine does (the outcome passed along); returns the outcome.
+     * The origin is a fresh string each time, as a server hands it over.
+     */
+    Outcome corrected(DecisionMemo memo, String server, String origin, String path) {
+        String fresh = new String(origin.toCharArray());
+        RequestFacts facts = get(fresh, path);
+        HeaderLines written = reflected(fresh);
+        Outcome o = memo.judge(facts, written);
+        reporter.violations("correct", server, facts, written, o.corrected(), o.decision(), o);
+        return o;
     }
 
     @Override
