@@ -179,4 +179,15 @@ done
 for cfg in "${CONFIGS[@]}"; do
     echo "# $cfg: JVM CPU total $(( $(cpu_ticks "${PIDS[$cfg]}") * 1000 / CLK_TCK )) ms" >> "$OUT/env.txt"
 done
+stop_all
+PIDS=()
+# The demo's Netty handler logs a warning with a stack trace each time wrk closes a connection at
+# the end of a slice (hundreds per run): cut them, keep the rest (the agent's summary lines).
+for cfg in "${CONFIGS[@]}"; do
+    f="$OUT/server-$cfg.log"
+    n=$(grep -c 'Connection reset$' "$f" || true)
+    { grep -v '^[[:space:]]*at \|^java.net.SocketException\|exceptionCaught\|^[A-Z][a-z][a-z] [0-9][0-9], 20[0-9][0-9] .* io.netty' "$f" || true
+      echo "# (run-ab: $n Netty 'Connection reset' warnings with stack traces, from wrk closing its connections at the end of each slice, were cut from this log)"
+    } > "$f.tmp" && mv "$f.tmp" "$f"
+done
 echo "raw numbers in $OUT (summarize: agent/src/jmh/summarize-ab.py $OUT)"
