@@ -1,5 +1,13 @@
-# Functions shared by run-load.sh and run-ab.sh (sourced; not a script of its own). They read the
-# callers' ROOT, AGENT, BASE_AGENT, ALT_AGENT and OTEL_JAR.
+# Functions and set-up shared by run-load.sh and run-ab.sh (sourced; not a script of its own).
+# They read the callers' ROOT, APP, OUT, AGENT, BASE_AGENT, ALT_AGENT and OTEL_JAR.
+
+TRUSTED="https://app.example.com"
+UNTRUSTED="https://evil.example"
+
+command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
+[ -f "$AGENT" ] && [ -f "$APP" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
+mkdir -p "$OUT"
+CLK_TCK="$(getconf CLK_TCK)"
 
 # The JVM arguments of one configuration: none, off/monitor/correct (AGENT), base-* (BASE_AGENT),
 # alt-* (ALT_AGENT), otel (the OpenTelemetry agent, every exporter "none").

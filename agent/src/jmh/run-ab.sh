@@ -48,13 +48,7 @@ OUT="${OUT:-$ROOT/agent/src/jmh/results/ab-$(date -u +%Y%m%dT%H%M%SZ)}"
 AGENT="${AGENT:-$ROOT/agent/target/corsguard-agent.jar}"
 APP="$ROOT/demo-app/target/demo-app.jar"
 BASE_PORT=18180
-TRUSTED="https://app.example.com"
-UNTRUSTED="https://evil.example"
 
-command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
-[ -f "$AGENT" ] && [ -f "$APP" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
-mkdir -p "$OUT"
-CLK_TCK="$(getconf CLK_TCK)"
 # shellcheck source=load-lib.sh
 . "$ROOT/agent/src/jmh/load-lib.sh"
 

@@ -53,13 +53,7 @@ AGENT="${AGENT:-$ROOT/agent/target/corsguard-agent.jar}"
 APP="$ROOT/demo-app/target/demo-app.jar"
 SP=18080
 NP=18081
-TRUSTED="https://app.example.com"
-UNTRUSTED="https://evil.example"
 
-command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
-[ -f "$AGENT" ] && [ -f "$APP" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
-mkdir -p "$OUT"
-CLK_TCK="$(getconf CLK_TCK)"
 # shellcheck source=load-lib.sh
 . "$ROOT/agent/src/jmh/load-lib.sh"
 

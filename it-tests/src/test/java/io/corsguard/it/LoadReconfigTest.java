@@ -44,11 +44,12 @@ class LoadReconfigTest {
     static final int CLIENTS_PER_SERVER = 2;
     /**
      * Classes the engine's decision memo keeps, at most one each per slot (violations: a few per
-     * decision; header lines: the written and the corrected lines of its outcome).
+     * decision; header lines: the written and the corrected lines of its outcome; the reporter's
+     * {@code OutcomeCache}: one per outcome, replaced, never chained).
      */
     static final Set<String> MEMO_HELD = Set.of("io.corsguard.policy.DecisionMemo$Entry", "io.corsguard.policy.Decision",
         "io.corsguard.policy.Violation", "io.corsguard.policy.HeaderPatch", "io.corsguard.policy.Outcome",
-        "io.corsguard.policy.HeaderLines");
+        "io.corsguard.policy.HeaderLines", "io.corsguard.report.OutcomeCache");
     /** {@code DecisionMemo}'s slots. */
     static final int MEMO_SLOTS = 256;
 
