@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -271,28 +272,16 @@ class DedupeTest {
         try (Fixture f = Fixture.json()) {
             int threads = 8;
             int each = 20_000;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            for (int t = 0; t < threads; t++) {
+            inThreads(threads, t -> {
                 String path = t % 2 == 0 ? "/a" : "/b";
-                pool.execute(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
+                for (int i = 0; i < each; i++) {
+                    f.corrected(memo, "servlet", "https://evil.example", path);
+                    if (i % 5000 == 0) {
+                        f.advance(30_000); // windows expire and are swept while others count
+                        f.cg003("https://other.example", "/z");
                     }
-                    for (int i = 0; i < each; i++) {
-                        f.corrected(memo, "servlet", "https://evil.example", path);
-                        if (i % 5000 == 0) {
-                            f.advance(30_000); // windows expire and are swept while others count
-                            f.cg003("https://other.example", "/z");
-                        }
-                    }
-                });
-            }
-            go.countDown();
-            pool.shutdown();
-            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+                }
+            });
             f.reporter.flush();
             long cg003 = 0;
             long cg007 = 0;
@@ -316,26 +305,14 @@ class DedupeTest {
         try (Fixture f = Fixture.json()) {
             int threads = 8;
             int each = 20_000;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            for (int t = 0; t < threads; t++) {
-                pool.execute(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        return;
+            inThreads(threads, t -> {
+                for (int i = 0; i < each; i++) {
+                    f.cg003("https://evil.example", "/a");
+                    if (i % 5000 == 0) {
+                        f.advance(30_000); // windows expire while others count
                     }
-                    for (int i = 0; i < each; i++) {
-                        f.cg003("https://evil.example", "/a");
-                        if (i % 5000 == 0) {
-                            f.advance(30_000); // windows expire while others count
-                        }
-                    }
-                });
-            }
-            go.countDown();
-            pool.shutdown();
-            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+                }
+            });
             f.reporter.flush();
             long total = 0;
             for (String line : f.lines()) {
@@ -343,6 +320,26 @@ class DedupeTest {
             }
             assertEquals((long) threads * each, total);
         }
+    }
+
+    /** Runs {@code body} (given the thread's index) on that many threads, started together; waits for all. */
+    static void inThreads(int threads, IntConsumer body) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            pool.execute(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                body.accept(index);
+            });
+        }
+        go.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
     }
 
     static int dedupeSize(Fixture f) {
