@@ -12,17 +12,20 @@ CLK_TCK="$(getconf CLK_TCK)"
 # The JVM arguments of one configuration: none, off/monitor/correct (AGENT), base-* (BASE_AGENT),
 # alt-* (ALT_AGENT), otel (the OpenTelemetry agent, every exporter "none").
 jvm_args() {
-    case "$1" in
+    # a ".tag" suffix names another instance of the same configuration (correct.1, correct.2, ...),
+    # told apart only by its JVM_ARGS_<config>, e.g. the switch of an ablation build
+    local c="${1%%.*}"
+    case "$c" in
         none) ;;
-        off|monitor|correct) echo "-javaagent:$AGENT=config=$ROOT/demo-app/corsguard.properties;mode=$1" ;;
+        off|monitor|correct) echo "-javaagent:$AGENT=config=$ROOT/demo-app/corsguard.properties;mode=$c" ;;
         base-off|base-monitor|base-correct)
             # another build of the agent (BASE_AGENT), for before/after comparisons in one run
             [ -f "${BASE_AGENT:-}" ] || { echo "BASE_AGENT not set or missing: ${BASE_AGENT:-}" >&2; exit 1; }
-            echo "-javaagent:$BASE_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${1#base-}" ;;
+            echo "-javaagent:$BASE_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${c#base-}" ;;
         alt-off|alt-monitor|alt-correct)
             # a third build (ALT_AGENT): two candidate changes against the same base in one run
             [ -f "${ALT_AGENT:-}" ] || { echo "ALT_AGENT not set or missing: ${ALT_AGENT:-}" >&2; exit 1; }
-            echo "-javaagent:$ALT_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${1#alt-}" ;;
+            echo "-javaagent:$ALT_AGENT=config=$ROOT/demo-app/corsguard.properties;mode=${c#alt-}" ;;
         otel)
             [ -f "$OTEL_JAR" ] || { echo "OpenTelemetry agent jar not found: $OTEL_JAR" >&2; exit 1; }
             echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -Dotel.service.name=demo" ;;

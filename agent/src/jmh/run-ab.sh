@@ -26,8 +26,9 @@
 # Knobs: CONFIGS ROUNDS SLICE WARMUP KINDS ("origin-correct origin-reflect no-origin")
 # LOAD_SERVERS ("servlet netty") THREADS (1) CONNS (16) PIN (1) SERVER_CPUS (1) CLIENT_CPUS (0)
 # RATE AGENT BASE_AGENT ALT_AGENT OTEL_JAR OUT (agent/src/jmh/results/ab-<utc timestamp>)
-# JVM_ARGS_<config> (the configuration's name with '-' as '_', e.g. JVM_ARGS_base_correct): more
-# JVM arguments for that configuration's server, e.g. a system property a throw-away build reads.
+# JVM_ARGS_<config> (the configuration's name with '-' and '.' as '_', e.g. JVM_ARGS_base_correct,
+# JVM_ARGS_correct_2): more JVM arguments for that configuration's server, e.g. a system property a
+# throw-away build reads. A ".tag" suffix (correct.1, correct.2) runs one configuration several times.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -108,14 +109,14 @@ SERVERS=(${LOAD_SERVERS:-servlet netty})
     echo "# rate: ${RATE:-saturation (back to back)}${RATE:+ requests/s paced by paced.lua, PACE_MS=$PACE_MS per connection}"
     echo "# agent: $AGENT ($(sha256sum "$AGENT" | cut -c1-12))${BASE_AGENT:+ base: $BASE_AGENT ($(sha256sum "$BASE_AGENT" | cut -c1-12))}${ALT_AGENT:+ alt: $ALT_AGENT ($(sha256sum "$ALT_AGENT" | cut -c1-12))}"
     for cfg in "${CONFIGS[@]}"; do
-        extra="JVM_ARGS_${cfg//-/_}"
+        extra="JVM_ARGS_${cfg//[-.]/_}"
         [ -z "${!extra:-}" ] || echo "# $cfg: more JVM arguments: ${!extra}"
     done
 } > "$OUT/env.txt"
 cat "$OUT/env.txt"
 
 for cfg in "${CONFIGS[@]}"; do
-    extra="JVM_ARGS_${cfg//-/_}"
+    extra="JVM_ARGS_${cfg//[-.]/_}"
     # shellcheck disable=SC2046
     "${SERVER_PIN[@]}" java $(jvm_args "$cfg") ${!extra:-} -jar "$APP" --serve --servlet-port "$(port_of "$cfg" servlet)" \
         --netty-port "$(port_of "$cfg" netty)" >"$OUT/server-$cfg.log" 2>&1 &
