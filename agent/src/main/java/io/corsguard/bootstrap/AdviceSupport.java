@@ -165,6 +165,43 @@ public final class AdviceSupport {
         return query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
     }
 
+    /**
+     * The CORS lines of a response's headers ({@link CorsGuardBridge#isCorsHeader}: every
+     * {@code Access-Control-*} and {@code Vary} line, in order), as name/value pairs for
+     * {@link CorsGuardBridge#decide}; {@link #NO_LINES} when there is none. The array may have
+     * unused slots at its end: {@link #lineCount} gives the pairs it holds. Shared by the Netty
+     * HTTP/1.1 and HTTP/2 advice, and kept out of them: the loop is not copied into the
+     * encoder's own method, which stays small.
+     */
+    public static String[] corsLines(Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> headers) {
+        String[] lines = null;
+        int count = 0;
+        while (headers.hasNext()) {
+            Map.Entry<? extends CharSequence, ? extends CharSequence> e = headers.next();
+            CharSequence name = e.getKey();
+            // pre-filter before toString(); HTTP/2 pseudo-headers start with ':' and never pass
+            if (!mayBeCorsHeader(name)) {
+                continue;
+            }
+            String n = name.toString();
+            if (CorsGuardBridge.isCorsHeader(n)) {
+                CharSequence v = e.getValue();
+                lines = addLine(lines, count, n, v == null ? null : v.toString());
+                count++;
+            }
+        }
+        return lines == null ? NO_LINES : lines;
+    }
+
+    /** The name/value pairs {@link #corsLines} put in {@code lines}: up to its first unused slot. */
+    public static int lineCount(String[] lines) {
+        int count = 0;
+        while (2 * count + 1 < lines.length && lines[2 * count] != null) {
+            count++;
+        }
+        return count;
+    }
+
     /** Cheap pre-filter before {@code toString()}: could this name be a CORS header? */
     public static boolean mayBeCorsHeader(CharSequence name) {
         if (name == null) {

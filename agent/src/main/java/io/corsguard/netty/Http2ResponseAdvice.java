@@ -13,8 +13,6 @@ import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import net.bytebuddy.asm.Advice;
 
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * Inlined at the start of {@code DefaultHttp2ConnectionEncoder.writeHeaders0} (private; both
@@ -96,24 +94,8 @@ public final class Http2ResponseAdvice {
             if (request == null || request.origin == null) {
                 return;
             }
-            String[] lines = null;
-            int count = 0;
-            Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iterator();
-            while (it.hasNext()) {
-                Map.Entry<CharSequence, CharSequence> e = it.next();
-                CharSequence name = e.getKey();
-                // pseudo-headers start with ':' and never pass this filter
-                if (!AdviceSupport.mayBeCorsHeader(name)) {
-                    continue;
-                }
-                String n = name.toString();
-                if (CorsGuardBridge.isCorsHeader(n)) {
-                    CharSequence v = e.getValue();
-                    lines = AdviceSupport.addLine(lines, count, n, v == null ? null : v.toString());
-                    count++;
-                }
-            }
-            ops = CorsGuardBridge.decide("netty", request, status, lines == null ? new String[0] : lines, count);
+            String[] lines = AdviceSupport.corsLines(headers.iterator());
+            ops = CorsGuardBridge.decide("netty", request, status, lines, AdviceSupport.lineCount(lines));
         } catch (Throwable t) {
             ops = CorsGuardBridge.adviceFailed("netty-h2-encode", t);
         }

@@ -12,9 +12,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AttributeKey;
 import net.bytebuddy.asm.Advice;
 
-import java.util.Iterator;
-import java.util.Map;
-
 /**
  * Inlined at the start of {@code HttpObjectEncoder.encode(ChannelHandlerContext, Object, List)}
  * (Netty 4.1 and 4.2; {@code HttpObjectEncoder.write} sends every outbound message there): when
@@ -74,25 +71,10 @@ public final class NettyResponseAdvice {
                 headers = null;
                 return;
             }
-            String[] lines = null;
-            int count = 0;
             // CharSequence iteration: no per-entry String wrapper; names are mostly AsciiString
             // constants whose toString() is cached
-            Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-            while (it.hasNext()) {
-                Map.Entry<CharSequence, CharSequence> e = it.next();
-                CharSequence name = e.getKey();
-                if (!AdviceSupport.mayBeCorsHeader(name)) {
-                    continue;
-                }
-                String n = name.toString();
-                if (CorsGuardBridge.isCorsHeader(n)) {
-                    CharSequence v = e.getValue();
-                    lines = AdviceSupport.addLine(lines, count, n, v == null ? null : v.toString());
-                    count++;
-                }
-            }
-            ops = CorsGuardBridge.decide("netty", request, status, lines == null ? AdviceSupport.NO_LINES : lines, count);
+            String[] lines = AdviceSupport.corsLines(headers.iteratorCharSequence());
+            ops = CorsGuardBridge.decide("netty", request, status, lines, AdviceSupport.lineCount(lines));
         } catch (Throwable t) {
             ops = CorsGuardBridge.adviceFailed("netty-encode", t);
             headers = response.headers();

@@ -4,7 +4,10 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,6 +94,46 @@ class AdviceSupportTest {
         assertEquals("n19", lines[38]);
         assertEquals("v0", lines[1]);
         assertArrayEquals(new String[] {"n7", "v7"}, new String[] {lines[14], lines[15]});
+    }
+
+    @Test
+    void cors_lines_are_every_access_control_and_vary_line_in_order_whatever_the_case() {
+        List<Map.Entry<CharSequence, CharSequence>> headers = new ArrayList<>();
+        headers.add(new SimpleEntry<>("content-type", "application/json"));
+        headers.add(new SimpleEntry<>(":status", "200"));
+        headers.add(new SimpleEntry<>("Access-Control-Allow-Origin", new StringBuilder("https://a.example")));
+        headers.add(new SimpleEntry<>("vary", "Origin"));
+        headers.add(new SimpleEntry<>("Access-Control-Allow-Credentials", null));
+        headers.add(new SimpleEntry<>("ACCESS-CONTROL-MAX-AGE", "600"));
+        headers.add(new SimpleEntry<>("Access-Controlled", "x"));
+        headers.add(new SimpleEntry<>("Varying", "x"));
+        String[] lines = AdviceSupport.corsLines(headers.iterator());
+        assertEquals(4, AdviceSupport.lineCount(lines));
+        assertArrayEquals(new String[] {"Access-Control-Allow-Origin", "https://a.example", "vary", "Origin",
+            "Access-Control-Allow-Credentials", null, "ACCESS-CONTROL-MAX-AGE", "600"}, lines);
+    }
+
+    @Test
+    void cors_lines_of_a_response_without_any_are_the_shared_empty_array() {
+        List<Map.Entry<CharSequence, CharSequence>> headers = new ArrayList<>();
+        headers.add(new SimpleEntry<>("Content-Length", "2"));
+        headers.add(new SimpleEntry<>("Vary", "Accept-Encoding"));
+        String[] lines = AdviceSupport.corsLines(headers.iterator());
+        assertEquals(1, AdviceSupport.lineCount(lines));
+        assertSame(AdviceSupport.NO_LINES, AdviceSupport.corsLines(headers.subList(0, 1).iterator()));
+        assertEquals(0, AdviceSupport.lineCount(AdviceSupport.NO_LINES));
+    }
+
+    @Test
+    void cors_lines_count_stops_at_the_first_unused_slot_and_grows_past_four() {
+        List<Map.Entry<CharSequence, CharSequence>> headers = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            headers.add(new SimpleEntry<>("Access-Control-Expose-Headers", "X-" + i));
+        }
+        String[] lines = AdviceSupport.corsLines(headers.iterator());
+        assertEquals(9, AdviceSupport.lineCount(lines));
+        assertEquals("X-8", lines[17]);
+        assertEquals(3, AdviceSupport.lineCount(AdviceSupport.corsLines(headers.subList(0, 3).iterator())));
     }
 
     @Test
