@@ -13,7 +13,6 @@ import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import net.bytebuddy.asm.Advice;
 
-
 /**
  * Inlined at the start of {@code DefaultHttp2ConnectionEncoder.writeHeaders0} (private; both
  * public {@code writeHeaders} overloads call it, Netty 4.1 and 4.2), before the HEADERS frame is
