@@ -12,6 +12,7 @@ import io.corsguard.policy.HeaderLines;
 import io.corsguard.policy.Outcome;
 import io.corsguard.policy.Policy;
 import io.corsguard.policy.RequestFacts;
+import io.corsguard.report.Counters;
 import io.corsguard.report.Reporter;
 
 /**
@@ -19,21 +20,32 @@ import io.corsguard.report.Reporter;
  * the header operations correct mode applies. The configuration is swapped atomically on reload,
  * so each response sees one consistent configuration.
  */
-public final class Engine implements CorsGuardHandler {
+public final class Engine implements CorsGuardHandler, Counters.Pending {
 
     /** One configuration with the policy and reporter built from it; replaced as a whole on reload. */
-    private static final class State {
+    private static final class State implements DecisionMemo.Fold {
         final CorsGuardConfig config;
+        final boolean correctMode;
         final Policy policy;
-        /** The policy's decisions by their inputs: a new configuration starts with an empty memo. */
+        /**
+         * The policy's decisions by their inputs: a new configuration starts with an empty memo.
+         * Its outcomes count the responses judged with them, handed to the reporter's counters
+         * when they leave it.
+         */
         final DecisionMemo memo;
         final Reporter reporter;
 
         State(CorsGuardConfig config, Reporter reporter) {
             this.config = config;
+            this.correctMode = config.mode() == Mode.CORRECT;
             this.policy = new Policy(config.policySettings());
-            this.memo = new DecisionMemo(policy);
+            this.memo = new DecisionMemo(policy, this);
             this.reporter = reporter;
+        }
+
+        @Override
+        public void responses(Outcome outcome, long responses) {
+            reporter.counters().add(outcome.decision(), correctMode, responses);
         }
     }
 
@@ -41,15 +53,39 @@ public final class Engine implements CorsGuardHandler {
 
     public Engine(CorsGuardConfig config, Reporter reporter) {
         this.state = new State(config, reporter);
+        reporter.counters().addPending(this);
     }
 
     public void reconfigure(CorsGuardConfig config) {
-        this.state = new State(config, state.reporter);
+        replace(new State(config, state.reporter));
     }
 
     /** A new configuration whose log settings changed: the reporter (same counters) changes with it. */
     public void reconfigure(CorsGuardConfig config, Reporter reporter) {
-        this.state = new State(config, reporter);
+        replace(new State(config, reporter));
+    }
+
+    private void replace(State next) {
+        State old = state;
+        // the old memo's counts go to the counters before its state leaves the pending view;
+        // responses still judged under the old state are then counted in the shared counters
+        old.memo.close();
+        if (next.reporter.counters() != old.reporter.counters()) {
+            next.reporter.counters().addPending(this);
+        }
+        state = next;
+    }
+
+    /** The responses the current memo's outcomes counted and have not handed over yet. */
+    @Override
+    public void addTo(Counters.Tally tally) {
+        final State s = state;
+        s.memo.forEachCounted(new DecisionMemo.Fold() {
+            @Override
+            public void responses(Outcome outcome, long responses) {
+                tally.add(outcome.decision(), s.correctMode, responses);
+            }
+        });
     }
 
     public CorsGuardConfig config() {
@@ -83,7 +119,11 @@ public final class Engine implements CorsGuardHandler {
         // the memoized outcome holds the operations, the corrected lines and the credentials
         // flags: a repeated response copies, patches and scans nothing
         Outcome outcome = s.memo.judge(facts, written);
-        reporter.responseJudged();
+        // one update on the outcome instead of the shared judged, corrected and violation counters
+        boolean counted = outcome.countResponse();
+        if (!counted) {
+            reporter.responseJudged();
+        }
         Decision decision = outcome.decision();
         String[] ops = null;
         boolean credentials = outcome.credentialsAsWritten();
@@ -94,7 +134,7 @@ public final class Engine implements CorsGuardHandler {
                 credentials = outcome.credentialsAsCorrected();
             }
             reporter.violations(mode.label(), server, facts, written, correct ? outcome.corrected() : null, decision,
-                outcome);
+                outcome, counted);
         }
         if (credentials) {
             reporter.credentialsSent(request.origin, outcome);

@@ -1,5 +1,7 @@
 package io.corsguard.policy;
 
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
 /**
  * Remembers the policy's recent decisions by their exact inputs. A server answers the same origin
  * with the same CORS lines over and over, and {@link Policy#evaluate} depends on nothing else, so
@@ -17,27 +19,57 @@ package io.corsguard.policy;
  * lines alone (the operations, the corrected lines, the credentials flags), so a repeated
  * corrected response is not patched again either.
  *
- * <p>Direct-mapped, a fixed number of slots, no lock: a slot holds an immutable entry, written
- * with a plain store (final fields make it safe to read from any thread; a lost update only costs
- * a later evaluation). Its lines are a copy, never the caller's array.
+ * <p>Each memoized outcome also counts the responses it was used for ({@link
+ * Outcome#countResponse()}), so a repeated response updates one counter on the outcome instead of
+ * the shared ones. The count is handed to the {@link Fold} when the outcome leaves the memo (its
+ * slot taken by another entry, or {@link #close()}), and {@link #forEachCounted} shows what is
+ * still held, so the totals lose nothing.
+ *
+ * <p>Direct-mapped, a fixed number of slots, no lock: a slot holds an immutable entry, replaced
+ * by compare-and-set so that the entry it replaces is the one handed over (final fields make an
+ * entry safe to read from any thread). Its lines are a copy, never the caller's array.
  */
 public final class DecisionMemo {
     private static final int SLOTS = 256;
 
-    private final Policy policy;
-    private final Entry[] slots;
+    /** Where the responses an outcome counted go when it leaves the memo. */
+    public interface Fold {
+        /** {@code responses} (&gt; 0) were judged with {@code outcome} and counted nowhere else. */
+        void responses(Outcome outcome, long responses);
+    }
 
+    private static final Fold DROP = new Fold() {
+        @Override
+        public void responses(Outcome outcome, long responses) {
+        }
+    };
+
+    private final Policy policy;
+    private final AtomicReferenceArray<Entry> slots;
+    private final Fold fold;
+    private volatile boolean closed;
+
+    /** A memo whose outcomes' counts are not kept (nothing calls {@link Outcome#countResponse()}). */
     public DecisionMemo(Policy policy) {
-        this(policy, SLOTS);
+        this(policy, SLOTS, DROP);
+    }
+
+    public DecisionMemo(Policy policy, Fold fold) {
+        this(policy, SLOTS, fold);
+    }
+
+    DecisionMemo(Policy policy, int slots) {
+        this(policy, slots, DROP);
     }
 
     /** @param slots a power of two (tests use one, so that every entry evicts the last) */
-    DecisionMemo(Policy policy, int slots) {
+    DecisionMemo(Policy policy, int slots, Fold fold) {
         if (Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("slots must be a power of two: " + slots);
         }
         this.policy = policy;
-        this.slots = new Entry[slots];
+        this.slots = new AtomicReferenceArray<>(slots);
+        this.fold = fold;
     }
 
     /** {@link Policy#evaluate}, remembered: the same decision object for the same inputs. */
@@ -57,14 +89,63 @@ public final class DecisionMemo {
             return new Outcome(policy.evaluate(request, response), response);
         }
         int hash = hash(request, response);
-        int slot = hash & (slots.length - 1);
-        Entry e = slots[slot];
+        int slot = hash & (slots.length() - 1);
+        Entry e = slots.get(slot);
         if (e != null && e.hash == hash && e.matches(request, response)) {
             return e.outcome;
         }
         Entry fresh = new Entry(hash, request, response, policy);
-        slots[slot] = fresh;
+        fresh.outcome.open();
+        if (!slots.compareAndSet(slot, e, fresh)) {
+            // another thread replaced the slot first: this outcome is never published, so it
+            // counts nothing (its caller counts in the shared counters)
+            fresh.outcome.close();
+            return fresh.outcome;
+        }
+        if (e != null) {
+            handOver(e.outcome);
+        }
+        if (closed) {
+            // close() ran while this entry was being made, and may have swept the slot before it
+            // was there: the compare-and-set above and the read of closed are both ordered, so at
+            // least one of the two sees the other
+            handOver(fresh.outcome);
+        }
         return fresh.outcome;
+    }
+
+    /**
+     * Closes every outcome held, handing their counts to the fold; later outcomes are closed as
+     * soon as they are made. For the configuration this memo belongs to being replaced.
+     */
+    public void close() {
+        closed = true;
+        for (int i = 0; i < slots.length(); i++) {
+            Entry e = slots.get(i);
+            if (e != null) {
+                handOver(e.outcome);
+            }
+        }
+    }
+
+    /** Shows every held outcome with the responses it counted and has not handed over yet. */
+    public void forEachCounted(Fold visitor) {
+        for (int i = 0; i < slots.length(); i++) {
+            Entry e = slots.get(i);
+            if (e != null) {
+                long n = e.outcome.responsesCounted();
+                if (n > 0) {
+                    visitor.responses(e.outcome, n);
+                }
+            }
+        }
+    }
+
+    private void handOver(Outcome outcome) {
+        long n = outcome.close();
+        if (n > 0) {
+            fold.responses(outcome, n);
+        }
     }
 
     private static boolean options(RequestFacts request) {

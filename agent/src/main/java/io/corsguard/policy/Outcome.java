@@ -1,14 +1,24 @@
 package io.corsguard.policy;
 
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
 /**
  * A decision together with everything that follows from it and the written lines alone: the
  * operations correct mode applies, the lines a corrected response leaves with, and whether the
  * response carries credentials as written and as corrected. {@link DecisionMemo} keeps it with the
  * decision, so a repeated corrected response costs no patch copy, no patched lines and no scan of
  * the lines for {@code Access-Control-Allow-Credentials} (BENCHMARKS.md section 9). Immutable,
- * except for {@link #reportCache()}.
+ * except for {@link #reportCache()} and its count of responses ({@link #countResponse()}).
  */
 public final class Outcome {
+    /**
+     * {@link #responses} of a closed outcome: far enough below zero that no number of later
+     * increments brings it back to a count.
+     */
+    private static final long CLOSED = Long.MIN_VALUE / 2;
+    private static final AtomicLongFieldUpdater<Outcome> RESPONSES =
+        AtomicLongFieldUpdater.newUpdater(Outcome.class, "responses");
+
     private final Decision decision;
     private final String[] operations;
     private final HeaderLines corrected;
@@ -16,6 +26,12 @@ public final class Outcome {
     private final boolean credentialsAsCorrected;
     /** See {@link #reportCache()}; volatile, so whatever is stored is seen whole by other threads. */
     private volatile Object reportCache;
+    /**
+     * Responses counted with this outcome and not yet folded into the shared counters; or, once
+     * {@link #close() closed}, {@link #CLOSED} plus the increments that came too late (their
+     * callers count elsewhere). Open only while its memo holds it.
+     */
+    private volatile long responses = CLOSED;
 
     Outcome(Decision decision, HeaderLines written) {
         this.decision = decision;
@@ -69,5 +85,37 @@ public final class Outcome {
 
     public void reportCache(Object value) {
         this.reportCache = value;
+    }
+
+    /**
+     * Counts one more response with this outcome, here instead of in the shared counters: one
+     * atomic update on a line the caller has just read, where the shared counters cost one per
+     * counter (judged, corrected, one per violation). {@code false} when the outcome is closed
+     * (evicted from its memo, its configuration replaced, or never memoized): the caller then
+     * counts the response in the shared counters itself. Lossless: an increment lands either
+     * before {@link #close()}, which hands it over, or after, and is refused.
+     */
+    public boolean countResponse() {
+        return RESPONSES.incrementAndGet(this) > 0;
+    }
+
+    /** Responses counted here and not yet handed over; 0 once closed. */
+    public long responsesCounted() {
+        long n = responses;
+        return n < 0 ? 0 : n;
+    }
+
+    /** Opens the count (the memo, before it publishes the outcome). */
+    void open() {
+        responses = 0;
+    }
+
+    /**
+     * Stops counting here and returns the responses counted so far, for the caller to fold into
+     * the shared counters; 0 when already closed, so that closing twice hands nothing over twice.
+     */
+    long close() {
+        long n = RESPONSES.getAndSet(this, CLOSED);
+        return n < 0 ? 0 : n;
     }
 }

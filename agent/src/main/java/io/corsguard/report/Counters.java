@@ -1,9 +1,13 @@
 package io.corsguard.report;
 
 import io.corsguard.policy.Action;
+import io.corsguard.policy.Decision;
 import io.corsguard.policy.Rule;
+import io.corsguard.policy.Violation;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * The agent's counters, for {@code status} and the MBean. Rules and actions are counted in arrays
  * indexed by enum ordinal: no map lookup and no boxing on the hot path. Agent error kinds come
  * from the agent's own code (a handful), so a map is fine there; it is capped all the same.
+ *
+ * <p>Responses judged with a memoized outcome are counted on the outcome and folded in here when it
+ * leaves its memo ({@link #add}); until then the {@link Pending} source shows them, so every read
+ * includes them. Reads never go down and never show a response twice: a count handed over while
+ * a read runs can be missed by that read, and is shown by the next.
  */
 public final class Counters {
     private static final Rule[] RULES = Rule.values();
@@ -33,6 +42,52 @@ public final class Counters {
     private final LongAdder dedupeOverflow = new LongAdder();
     private final LongAdder learnedOverflow = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    /** Copy on write: an engine adds itself once, reads walk the array. */
+    private volatile Pending[] pending = new Pending[0];
+    /** What the last read showed, so the next never shows less; guarded by {@code this}. */
+    private final Tally shown = new Tally();
+
+    /** Responses counted elsewhere and not yet folded in: the engine's decision memo. */
+    public interface Pending {
+        void addTo(Tally tally);
+    }
+
+    /** Response counts by kind: the shared cells, plus what {@link Pending} adds, at one read. */
+    public static final class Tally {
+        long judged;
+        long corrected;
+        final long[] pairs = new long[RULES.length * ACTIONS.length];
+
+        /** {@code n} responses judged with {@code decision}, see {@link Counters#add}. */
+        public void add(Decision decision, boolean correctMode, long n) {
+            judged += n;
+            List<Violation> vs = decision == null ? null : decision.violations();
+            if (vs == null || vs.isEmpty()) {
+                return;
+            }
+            if (correctMode && !decision.patch().isEmpty()) {
+                corrected += n;
+            }
+            for (int i = 0; i < vs.size(); i++) {
+                Violation v = vs.get(i);
+                pairs[v.rule().ordinal() * ACTIONS.length + v.action().ordinal()] += n;
+            }
+        }
+
+        void atLeast(Tally other) {
+            judged = Math.max(judged, other.judged);
+            corrected = Math.max(corrected, other.corrected);
+            for (int i = 0; i < pairs.length; i++) {
+                pairs[i] = Math.max(pairs[i], other.pairs[i]);
+            }
+        }
+
+        void copy(Tally other) {
+            judged = other.judged;
+            corrected = other.corrected;
+            System.arraycopy(other.pairs, 0, pairs, 0, pairs.length);
+        }
+    }
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -40,6 +95,61 @@ public final class Counters {
             a[i] = new LongAdder();
         }
         return a;
+    }
+
+    /** Adds a source of responses counted elsewhere (an engine, for as long as it lives). */
+    public synchronized void addPending(Pending source) {
+        Pending[] now = pending;
+        for (Pending p : now) {
+            if (p == source) {
+                return;
+            }
+        }
+        Pending[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = source;
+        pending = next;
+    }
+
+    /**
+     * Folds in {@code n} responses judged with {@code decision}: each is judged; each is corrected
+     * when it has violations, {@code correctMode} is set and the patch is not empty; and each
+     * violation counts once. The same counts {@link Reporter#responseJudged()} and {@link
+     * Reporter#violations} make for one response.
+     */
+    public void add(Decision decision, boolean correctMode, long n) {
+        if (n <= 0) {
+            return;
+        }
+        judged.add(n);
+        List<Violation> vs = decision == null ? null : decision.violations();
+        if (vs == null || vs.isEmpty()) {
+            return;
+        }
+        if (correctMode && !decision.patch().isEmpty()) {
+            corrected.add(n);
+        }
+        for (int i = 0; i < vs.size(); i++) {
+            Violation v = vs.get(i);
+            pairs[v.rule().ordinal() * ACTIONS.length + v.action().ordinal()].add(n);
+        }
+    }
+
+    /** The cells and what is pending, at least what the last read showed. */
+    private synchronized Tally read() {
+        Tally t = new Tally();
+        t.judged = judged.sum();
+        t.corrected = corrected.sum();
+        for (int i = 0; i < pairs.length; i++) {
+            t.pairs[i] = pairs[i].sum();
+        }
+        // the cells first: a count handed over between the two reads is missed by this one
+        // (and shown by the next), where the other order would show it twice
+        for (Pending p : pending) {
+            p.addTo(t);
+        }
+        t.atLeast(shown);
+        shown.copy(t);
+        return t;
     }
 
     void violation(Rule rule, Action action) {
@@ -87,30 +197,32 @@ public final class Counters {
     }
 
     public long rule(Rule rule) {
+        long[] cells = read().pairs;
         long n = 0;
         int row = rule.ordinal() * ACTIONS.length;
         for (int a = 0; a < ACTIONS.length; a++) {
-            n += pairs[row + a].sum();
+            n += cells[row + a];
         }
         return n;
     }
 
     public long action(Action action) {
+        long[] cells = read().pairs;
         long n = 0;
         for (int r = 0; r < RULES.length; r++) {
-            n += pairs[r * ACTIONS.length + action.ordinal()].sum();
+            n += cells[r * ACTIONS.length + action.ordinal()];
         }
         return n;
     }
 
     /** Responses the policy judged (requests with {@code Origin}). */
     public long judged() {
-        return judged.sum();
+        return read().judged;
     }
 
     /** Responses correct mode changed. */
     public long corrected() {
-        return corrected.sum();
+        return read().corrected;
     }
 
     public long errors(String kind) {
@@ -126,14 +238,15 @@ public final class Counters {
      */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
-        out.put("responses.judged", judged.sum());
-        out.put("responses.corrected", corrected.sum());
+        Tally t = read();
+        out.put("responses.judged", t.judged);
+        out.put("responses.corrected", t.corrected);
         // each cell read once, so the rule and action totals of one snapshot agree exactly
         long[] byRule = new long[RULES.length];
         long[] byAction = new long[ACTIONS.length];
         for (int r = 0; r < RULES.length; r++) {
             for (int a = 0; a < ACTIONS.length; a++) {
-                long n = pairs[r * ACTIONS.length + a].sum();
+                long n = t.pairs[r * ACTIONS.length + a];
                 byRule[r] += n;
                 byAction[a] += n;
             }

@@ -148,6 +148,17 @@ public final class Reporter implements AutoCloseable {
      */
     public void violations(String mode, String server, RequestFacts request, HeaderLines written,
                            HeaderLines corrected, Decision decision, Outcome outcome) {
+        violations(mode, server, request, written, corrected, decision, outcome, false);
+    }
+
+    /**
+     * {@link #violations(String, String, RequestFacts, HeaderLines, HeaderLines, Decision, Outcome)},
+     * where {@code counted} says the response was counted on its outcome ({@link
+     * Outcome#countResponse()}): then only its lines are reported here, and the counters get it
+     * when the outcome is folded in ({@link Counters#add}).
+     */
+    public void violations(String mode, String server, RequestFacts request, HeaderLines written,
+                           HeaderLines corrected, Decision decision, Outcome outcome, boolean counted) {
         if (decision == null || request == null) {
             return;
         }
@@ -156,12 +167,14 @@ public final class Reporter implements AutoCloseable {
         if (n == 0) {
             return;
         }
-        if (corrected != null && !decision.patch().isEmpty()) {
-            counters.countCorrected();
-        }
-        for (int i = 0; i < n; i++) {
-            Violation v = vs.get(i);
-            counters.violation(v.rule(), v.action());
+        if (!counted) {
+            if (corrected != null && !decision.patch().isEmpty()) {
+                counters.countCorrected();
+            }
+            for (int i = 0; i < n; i++) {
+                Violation v = vs.get(i);
+                counters.violation(v.rule(), v.action());
+            }
         }
         if (outcome == null) {
             dedupe.record(mode, server, request, vs, written, corrected, null);

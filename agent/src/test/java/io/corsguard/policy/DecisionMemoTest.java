@@ -1,15 +1,21 @@
 package io.corsguard.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -162,5 +168,116 @@ class DecisionMemoTest {
         assertNotSame(first, changed);
         assertEquals(describe(policy.evaluate(PolicyTest.getWithCookie(PolicyTest.E), PolicyTest.lines(ACAO, "*", ACAC, "true"))),
             describe(changed));
+    }
+
+    /** A fold that records what it was handed, by outcome. */
+    private static final class Handed implements DecisionMemo.Fold {
+        final Map<Outcome, Long> byOutcome = Collections.synchronizedMap(new IdentityHashMap<>());
+        final AtomicLong total = new AtomicLong();
+
+        @Override
+        public void responses(Outcome outcome, long responses) {
+            assertTrue(responses > 0, "only counts are handed over");
+            byOutcome.merge(outcome, responses, Long::sum);
+            total.addAndGet(responses);
+        }
+    }
+
+    private static Map<Outcome, Long> held(DecisionMemo memo) {
+        Map<Outcome, Long> held = new IdentityHashMap<>();
+        memo.forEachCounted((o, n) -> held.merge(o, n, Long::sum));
+        return held;
+    }
+
+    private static Outcome judge(DecisionMemo memo, String origin) {
+        return memo.judge(PolicyTest.getWithCookie(fresh(origin)), copy(PolicyTest.lines(ACAO, origin, ACAC, "true")));
+    }
+
+    @Test
+    void anOutcomeCountsItsResponsesUntilItLeavesTheMemo() {
+        Handed handed = new Handed();
+        DecisionMemo memo = new DecisionMemo(PolicyTest.settings().policy(), 1, handed);
+        Outcome e = judge(memo, PolicyTest.E);
+        for (int i = 0; i < 3; i++) {
+            assertSame(e, judge(memo, PolicyTest.E));
+            assertTrue(e.countResponse(), "held by the memo: counted on the outcome");
+        }
+        assertEquals(Map.of(), handed.byOutcome, "nothing handed over while it is held");
+        assertEquals(Map.of(e, 3L), held(memo));
+
+        Outcome t = judge(memo, PolicyTest.T); // one slot: evicts e
+        assertEquals(Map.of(e, 3L), handed.byOutcome, "handed over when its slot is taken");
+        assertFalse(e.countResponse(), "a late response with the evicted outcome is counted by its caller");
+        assertEquals(0, e.responsesCounted());
+        assertTrue(t.countResponse());
+        assertTrue(t.countResponse());
+        assertEquals(Map.of(t, 2L), held(memo), "the evicted outcome is no longer shown");
+
+        memo.close();
+        assertEquals(Map.of(e, 3L, t, 2L), handed.byOutcome, "close hands over what is held");
+        assertFalse(t.countResponse());
+        memo.close();
+        assertEquals(5L, handed.total.get(), "closing twice hands nothing over twice");
+        Outcome late = judge(memo, "https://late.example");
+        assertFalse(late.countResponse(), "an outcome made after close is closed at once");
+        assertEquals(Map.of(), held(memo));
+        assertEquals(5L, handed.total.get());
+    }
+
+    @Test
+    void anOutcomeThatIsNotRememberedCountsNothing() {
+        DecisionMemo memo = new DecisionMemo(PolicyTest.settings().policy(), 4, new Handed());
+        Outcome o = memo.judge(new RequestFacts(null, "GET", "/", null, null, true), PolicyTest.lines(ACAO, "*"));
+        assertFalse(o.countResponse(), "no origin: not memoized, so the caller counts");
+    }
+
+    /**
+     * Threads judge and count through a memo with fewer slots than inputs, so entries are evicted
+     * all the time, and a compare-and-set can be lost: every response is counted exactly once,
+     * on an outcome (handed over or still held) or by its caller.
+     */
+    @Test
+    void noResponseIsLostOrCountedTwiceWhileEntriesAreEvictedConcurrently() throws Exception {
+        Handed handed = new Handed();
+        DecisionMemo memo = new DecisionMemo(PolicyTest.settings().policy(), 2, handed);
+        String[] origins = {PolicyTest.E, PolicyTest.T, "https://a.example", "https://b.example", "https://c.example"};
+        int threads = 4;
+        int perThread = 50_000;
+        AtomicLong byCaller = new AtomicLong();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int w = 0; w < threads; w++) {
+            Random random = new Random(w);
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    long mine = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        // mostly the same two inputs (kept), now and then the others (evicting)
+                        String origin = origins[random.nextInt(8) < 6 ? random.nextInt(2) : 2 + random.nextInt(3)];
+                        if (!judge(memo, origin).countResponse()) {
+                            mine++;
+                        }
+                    }
+                    byCaller.addAndGet(mine);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            });
+            workers.add(thread);
+            thread.start();
+        }
+        start.countDown();
+        for (Thread thread : workers) {
+            thread.join();
+        }
+        assertEquals(List.of(), failures);
+        long held = held(memo).values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(handed.total.get() > 0 && held > 0, "both paths were taken: " + handed.total + " / " + held);
+        assertEquals((long) threads * perThread, handed.total.get() + held + byCaller.get(),
+            "handed over " + handed.total + ", held " + held + ", counted by callers " + byCaller);
+        memo.close();
+        assertEquals((long) threads * perThread, handed.total.get() + byCaller.get());
     }
 }
