@@ -152,6 +152,11 @@ public final class CorsGuardConfig {
      * {@code paths.include} pattern (or none is set) and no {@code paths.exclude} pattern.
      * Allocation-free; a null path is treated as {@code /}.
      */
+    /** Neither {@code paths.include} nor {@code paths.exclude} is set: {@link #pathAllowed} is always true. */
+    public boolean pathsUnfiltered() {
+        return pathsInclude.isEmpty() && pathsExclude.isEmpty();
+    }
+
     public boolean pathAllowed(String path) {
         String p = path == null ? "/" : path;
         boolean included = pathsInclude.isEmpty();

@@ -25,7 +25,12 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
     /** One configuration with the policy and reporter built from it; replaced as a whole on reload. */
     private static final class State implements DecisionMemo.Fold {
         final CorsGuardConfig config;
+        final Mode mode;
+        final boolean off;
         final boolean correctMode;
+        /** No {@code paths.include} or {@code paths.exclude}: every path is judged. */
+        final boolean everyPath;
+        final TestFault fault;
         final Policy policy;
         /**
          * The policy's decisions by their inputs: a new configuration starts with an empty memo.
@@ -37,7 +42,11 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
 
         State(CorsGuardConfig config, Reporter reporter) {
             this.config = config;
-            this.correctMode = config.mode() == Mode.CORRECT;
+            this.mode = config.mode();
+            this.off = mode == Mode.OFF;
+            this.correctMode = mode == Mode.CORRECT;
+            this.everyPath = config.pathsUnfiltered();
+            this.fault = config.testFault();
             this.policy = new Policy(config.policySettings());
             this.memo = new DecisionMemo(policy, this);
             this.reporter = reporter;
@@ -99,12 +108,11 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
     @Override
     public String[] decide(String server, CapturedRequest request, int status, String[] lines, int lineCount) {
         State s = state;
-        CorsGuardConfig config = s.config;
-        Mode mode = config.mode();
-        if (mode == Mode.OFF || !config.pathAllowed(request.path)) {
+        // the state's own fields: one object read for what every response checks first
+        if (s.off || !(s.everyPath || s.config.pathAllowed(request.path))) {
             return null;
         }
-        Faults.inject(config.testFault());
+        Faults.inject(s.fault);
         Reporter reporter = s.reporter;
         if (lineCount == 0 && !(request.requestMethod != null && "OPTIONS".equalsIgnoreCase(request.method))) {
             // no CORS line and not a preflight: Policy.evaluate returns null without looking
@@ -113,12 +121,18 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
             reporter.responseJudged();
             return null;
         }
-        RequestFacts facts = new RequestFacts(request.origin, request.method, request.path,
-            request.requestMethod, request.requestHeaders, request.credentialsHint);
-        HeaderLines written = HeaderLines.ofPairs(status, lines, lineCount);
-        // the memoized outcome holds the operations, the corrected lines and the credentials
-        // flags: a repeated response copies, patches and scans nothing
-        Outcome outcome = s.memo.judge(facts, written);
+        // a repeated response is found from what the advice read, without building its facts
+        // and lines; the memoized outcome holds the operations, the corrected lines and the
+        // credentials flags: nothing is copied, patched or scanned
+        RequestFacts facts = null;
+        HeaderLines written = null;
+        Outcome outcome = request.origin == null ? null : s.memo.find(request.origin, request.method,
+            request.requestMethod, request.requestHeaders, request.credentialsHint, status, lines, lineCount);
+        if (outcome == null) {
+            facts = facts(request);
+            written = HeaderLines.ofPairs(status, lines, lineCount);
+            outcome = s.memo.judge(facts, written);
+        }
         // one update on the outcome instead of the shared judged, corrected and violation counters
         boolean counted = outcome.countResponse();
         if (!counted) {
@@ -128,18 +142,27 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
         String[] ops = null;
         boolean credentials = outcome.credentialsAsWritten();
         if (decision != null) {
-            boolean correct = mode == Mode.CORRECT && outcome.operations() != null;
+            boolean correct = s.correctMode && outcome.operations() != null;
             if (correct) {
                 ops = outcome.operations();
                 credentials = outcome.credentialsAsCorrected();
             }
-            reporter.violations(mode.label(), server, facts, written, correct ? outcome.corrected() : null, decision,
+            if (facts == null) {
+                facts = facts(request);
+                written = HeaderLines.ofPairs(status, lines, lineCount);
+            }
+            reporter.violations(s.mode.label(), server, facts, written, correct ? outcome.corrected() : null, decision,
                 outcome, counted);
         }
         if (credentials) {
             reporter.credentialsSent(request.origin, outcome);
         }
         return ops;
+    }
+
+    private static RequestFacts facts(CapturedRequest request) {
+        return new RequestFacts(request.origin, request.method, request.path, request.requestMethod,
+            request.requestHeaders, request.credentialsHint);
     }
 
     /** What {@link #decide} would return, without reporting or counting (generic servlet layer, write time). */

@@ -148,10 +148,52 @@ public final class DecisionMemo {
         }
     }
 
-    private static boolean options(RequestFacts request) {
-        return "OPTIONS".equalsIgnoreCase(request.method());
+    /**
+     * The remembered outcome for these inputs, or {@code null} when there is none: {@link #judge}
+     * for a repeated response without building its {@link RequestFacts} and {@link HeaderLines}
+     * first (the engine builds them only on a miss). {@code origin} must not be {@code null};
+     * {@code pairs} holds name, value, name, value, ... of {@code lineCount} lines.
+     */
+    public Outcome find(String origin, String method, String requestMethod, String requestHeaders,
+                        boolean credentialsHint, int status, String[] pairs, int lineCount) {
+        boolean options = options(method);
+        int h = origin.hashCode();
+        h = 31 * h + status;
+        h = 31 * h + (options ? 1 : 0);
+        h = 31 * h + (credentialsHint ? 1 : 0);
+        h = 31 * h + hash(requestMethod);
+        h = 31 * h + hash(requestHeaders);
+        for (int i = 0; i < lineCount; i++) {
+            String name = pairs[2 * i];
+            h = 31 * h + (name == null ? 0 : name.length());
+            h = 31 * h + hash(pairs[2 * i + 1]);
+        }
+        int hash = spread(h);
+        Entry e = slots.get(hash & (slots.length() - 1));
+        if (e == null || e.hash != hash || e.status != status || e.lines.length != 2 * lineCount
+            || e.credentialsHint != credentialsHint || e.options != options || !e.origin.equals(origin)
+            || !same(e.requestMethod, requestMethod) || !same(e.requestHeaders, requestHeaders)) {
+            return null;
+        }
+        for (int i = 0; i < lineCount; i++) {
+            // a null value is an empty one, as HeaderLines reads it
+            String value = pairs[2 * i + 1];
+            if (!same(e.lines[2 * i], pairs[2 * i]) || !same(e.lines[2 * i + 1], value == null ? "" : value)) {
+                return null;
+            }
+        }
+        return e.outcome;
     }
 
+    private static boolean options(RequestFacts request) {
+        return options(request.method());
+    }
+
+    private static boolean options(String method) {
+        return "OPTIONS".equalsIgnoreCase(method);
+    }
+
+    // the same hash as find's, over the same inputs
     private static int hash(RequestFacts request, HeaderLines response) {
         int h = request.origin().hashCode();
         h = 31 * h + response.status();
@@ -165,6 +207,10 @@ public final class DecisionMemo {
             h = 31 * h + (name == null ? 0 : name.length());
             h = 31 * h + hash(response.value(i));
         }
+        return spread(h);
+    }
+
+    private static int spread(int h) {
         return h ^ (h >>> 16) ^ (h >>> 8);
     }
 

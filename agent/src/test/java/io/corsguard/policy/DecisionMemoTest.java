@@ -85,9 +85,32 @@ class DecisionMemoTest {
         for (PolicyTest.Case k : order) {
             RequestFacts request = copy(k.request());
             HeaderLines response = copy(k.response());
-            assertEquals(expected(policy.evaluate(k.request(), k.response()), k.response()), describe(memo.judge(request, response)),
+            Outcome found = find(memo, request, response);
+            Outcome judged = memo.judge(request, response);
+            assertEquals(expected(policy.evaluate(k.request(), k.response()), k.response()), describe(judged),
                 () -> k.name() + " (slots=" + slots + ")");
+            if (found != null) {
+                assertSame(judged, found, () -> "find and judge agree: " + k.name());
+            }
+            if (request.origin() != null) {
+                assertSame(judged, find(memo, copy(k.request()), copy(k.response())),
+                    () -> "found once judged: " + k.name() + " (slots=" + slots + ")");
+            }
         }
+    }
+
+    /** {@link DecisionMemo#find} with what an advice hands the engine (null origins are never looked up). */
+    private static Outcome find(DecisionMemo memo, RequestFacts r, HeaderLines h) {
+        if (r.origin() == null) {
+            return null;
+        }
+        String[] pairs = new String[2 * h.size() + 3]; // longer than needed, as the advice's array
+        for (int i = 0; i < h.size(); i++) {
+            pairs[2 * i] = h.name(i);
+            pairs[2 * i + 1] = h.value(i);
+        }
+        return memo.find(r.origin(), r.method(), r.requestMethod(), r.requestHeaders(), r.credentialsHint(), h.status(),
+            pairs, h.size());
     }
 
     @Test
@@ -149,6 +172,10 @@ class DecisionMemoTest {
                 for (HeaderLines h : responses) {
                     assertEquals(describe(policy.evaluate(r, h)), describe(memo.evaluate(copy(r), copy(h))),
                         r.origin() + " " + r.method() + " " + r.requestMethod() + " " + r.requestHeaders() + " " + h.asLines());
+                    Outcome found = find(memo, copy(r), copy(h));
+                    assertEquals(describe(policy.evaluate(r, h)), found == null ? "miss" : describe(found.decision()),
+                        "found by the same key: " + r.origin() + " " + r.method() + " " + r.requestMethod() + " "
+                            + r.requestHeaders() + " " + h.asLines());
                 }
             }
         }
@@ -168,6 +195,22 @@ class DecisionMemoTest {
         assertNotSame(first, changed);
         assertEquals(describe(policy.evaluate(PolicyTest.getWithCookie(PolicyTest.E), PolicyTest.lines(ACAO, "*", ACAC, "true"))),
             describe(changed));
+    }
+
+    @Test
+    void findReadsTheAdvicesArrayAsJudgeReadsItsLines() {
+        DecisionMemo memo = new DecisionMemo(PolicyTest.settings().policy());
+        String[] pairs = {ACAO, PolicyTest.E, "Vary", null, null, null};
+        Outcome judged = memo.judge(PolicyTest.getWithCookie(PolicyTest.E), HeaderLines.ofPairs(200, pairs, 2));
+        String[] again = {ACAO, fresh(PolicyTest.E), "Vary", null, "X-Unused", "x"};
+        assertSame(judged, memo.find(fresh(PolicyTest.E), "GET", null, null, true, 200, again, 2),
+            "a null value is the empty value HeaderLines reads; lines past the count are not read");
+        assertNull(memo.find(PolicyTest.E, "GET", null, null, true, 200, again, 3), "one more line: another key");
+        assertNull(memo.find(PolicyTest.E, "GET", null, null, false, 200, again, 2), "the credentials hint is in the key");
+        assertNull(memo.find(PolicyTest.E, "OPTIONS", null, null, true, 200, again, 2), "so is OPTIONS");
+        assertSame(judged, memo.find(PolicyTest.E, "POST", null, null, true, 200, again, 2),
+            "another method that is not OPTIONS: the policy reads only whether it is OPTIONS");
+        assertNull(memo.find(PolicyTest.E, "GET", null, null, true, 204, again, 2), "and the status");
     }
 
     /** A fold that records what it was handed, by outcome. */
