@@ -88,10 +88,14 @@ public final class DecisionMemo {
         if (request == null || request.origin() == null) {
             return new Outcome(policy.evaluate(request, response), response);
         }
-        int hash = hash(request, response);
+        String origin = request.origin();
+        boolean options = options(request.method());
+        int hash = hash(origin, options, request.credentialsHint(), request.requestMethod(), request.requestHeaders(),
+            response.status(), response.pairs(), response.size());
         int slot = hash & (slots.length() - 1);
         Entry e = slots.get(slot);
-        if (e != null && e.hash == hash && e.matches(request, response)) {
+        if (e != null && e.matches(hash, origin, options, request.credentialsHint(), request.requestMethod(),
+            request.requestHeaders(), response.status(), response.pairs(), response.size())) {
             return e.outcome;
         }
         Entry fresh = new Entry(hash, request, response, policy);
@@ -157,32 +161,10 @@ public final class DecisionMemo {
     public Outcome find(String origin, String method, String requestMethod, String requestHeaders,
                         boolean credentialsHint, int status, String[] pairs, int lineCount) {
         boolean options = options(method);
-        int h = origin.hashCode();
-        h = 31 * h + status;
-        h = 31 * h + (options ? 1 : 0);
-        h = 31 * h + (credentialsHint ? 1 : 0);
-        h = 31 * h + hash(requestMethod);
-        h = 31 * h + hash(requestHeaders);
-        for (int i = 0; i < lineCount; i++) {
-            String name = pairs[2 * i];
-            h = 31 * h + (name == null ? 0 : name.length());
-            h = 31 * h + hash(pairs[2 * i + 1]);
-        }
-        int hash = spread(h);
+        int hash = hash(origin, options, credentialsHint, requestMethod, requestHeaders, status, pairs, lineCount);
         Entry e = slots.get(hash & (slots.length() - 1));
-        if (e == null || e.hash != hash || e.status != status || e.lines.length != 2 * lineCount
-            || e.credentialsHint != credentialsHint || e.options != options || !e.origin.equals(origin)
-            || !same(e.requestMethod, requestMethod) || !same(e.requestHeaders, requestHeaders)) {
-            return null;
-        }
-        for (int i = 0; i < lineCount; i++) {
-            // a null value is an empty one, as HeaderLines reads it
-            String value = pairs[2 * i + 1];
-            if (!same(e.lines[2 * i], pairs[2 * i]) || !same(e.lines[2 * i + 1], value == null ? "" : value)) {
-                return null;
-            }
-        }
-        return e.outcome;
+        return e != null && e.matches(hash, origin, options, credentialsHint, requestMethod, requestHeaders, status,
+            pairs, lineCount) ? e.outcome : null;
     }
 
     private static boolean options(RequestFacts request) {
@@ -193,19 +175,19 @@ public final class DecisionMemo {
         return "OPTIONS".equalsIgnoreCase(method);
     }
 
-    // the same hash as find's, over the same inputs
-    private static int hash(RequestFacts request, HeaderLines response) {
-        int h = request.origin().hashCode();
-        h = 31 * h + response.status();
-        h = 31 * h + (options(request) ? 1 : 0);
-        h = 31 * h + (request.credentialsHint() ? 1 : 0);
-        h = 31 * h + hash(request.requestMethod());
-        h = 31 * h + hash(request.requestHeaders());
-        int n = response.size();
-        for (int i = 0; i < n; i++) {
-            String name = response.name(i);
+    /** Over exactly what the key holds; a {@code null} value hashes as the empty one it reads as. */
+    private static int hash(String origin, boolean options, boolean credentialsHint, String requestMethod,
+                            String requestHeaders, int status, String[] pairs, int lineCount) {
+        int h = origin.hashCode();
+        h = 31 * h + status;
+        h = 31 * h + (options ? 1 : 0);
+        h = 31 * h + (credentialsHint ? 1 : 0);
+        h = 31 * h + hash(requestMethod);
+        h = 31 * h + hash(requestHeaders);
+        for (int i = 0; i < lineCount; i++) {
+            String name = pairs[2 * i];
             h = 31 * h + (name == null ? 0 : name.length());
-            h = 31 * h + hash(response.value(i));
+            h = 31 * h + hash(pairs[2 * i + 1]);
         }
         return spread(h);
     }
@@ -255,17 +237,19 @@ public final class DecisionMemo {
             this.outcome = new Outcome(policy.evaluate(request, written), written);
         }
 
-        boolean matches(RequestFacts request, HeaderLines response) {
-            int n = response.size();
-            if (status != response.status() || lines.length != 2 * n || credentialsHint != request.credentialsHint()
-                || options != options(request) || !origin.equals(request.origin())
-                || !same(requestMethod, request.requestMethod()) || !same(requestHeaders, request.requestHeaders())) {
+        boolean matches(int hash, String origin, boolean options, boolean credentialsHint, String requestMethod,
+                        String requestHeaders, int status, String[] pairs, int lineCount) {
+            if (this.hash != hash || this.status != status || lines.length != 2 * lineCount
+                || this.credentialsHint != credentialsHint || this.options != options || !this.origin.equals(origin)
+                || !same(this.requestMethod, requestMethod) || !same(this.requestHeaders, requestHeaders)) {
                 return false;
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < lineCount; i++) {
                 // names compared exactly: the policy reads them case-insensitively, so another
-                // spelling is only a miss, never a wrong hit
-                if (!same(lines[2 * i], response.name(i)) || !same(lines[2 * i + 1], response.value(i))) {
+                // spelling is only a miss, never a wrong hit; a null value is the empty one
+                // HeaderLines reads (and the entry keeps)
+                String value = pairs[2 * i + 1];
+                if (!same(lines[2 * i], pairs[2 * i]) || !same(lines[2 * i + 1], value == null ? "" : value)) {
                     return false;
                 }
             }

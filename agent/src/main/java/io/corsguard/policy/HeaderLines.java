@@ -37,6 +37,11 @@ public final class HeaderLines {
         return ofPairs(status, pairs.clone(), pairs.length / 2);
     }
 
+    /** The caller's array, for the memo's key (package only; a {@code null} value reads as empty elsewhere). */
+    String[] pairs() {
+        return pairs;
+    }
+
     public int status() {
         return status;
     }
