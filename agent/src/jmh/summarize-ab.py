@@ -62,6 +62,90 @@ def geo(xs):
     return math.exp(m), math.exp(m - half), math.exp(m + half)
 
 
+def starts(rows, configs, keys, rounds, base):
+    """Configurations run as several JVM starts (none.1, none.2, correct.1, ...): the ratio of
+    each group to the base group with an interval that counts the JVM starts as the samples.
+
+    Per slice, log(metric) minus the mean of the base group's slices of the same round, server
+    and kind takes out the machine's drift; the mean of that over a JVM's rounds is the JVM's
+    level. A JVM start is one sample of what the JIT made of the code, so a group's ratio to the
+    base group is the mean of its JVMs' levels against the base JVMs' (0 by construction), with
+    a t interval on the JVMs' levels (pooled variance, df = JVMs - 2). Per-round pairing alone
+    counts rounds as independent samples and misses the spread between JVM starts."""
+    group = {}
+    for c in configs:
+        if "." in c:
+            group.setdefault(c.split(".", 1)[0], []).append(c)
+    bname = base.split(".", 1)[0]
+    if bname not in group or len(group[bname]) < 2 or len(group) < 2:
+        return
+    at = {(r["round"], r["config"], r["server"], r["kind"]): r for r in rows}
+    print(f"\n### Several JVM starts per configuration: groups against `{bname}.*`\n")
+    print("Level of a JVM = mean over its rounds of log(slice) minus the mean log of the "
+          f"`{bname}.*` slices of the same round; shown as a ratio. Group ratio = geometric mean of its "
+          "JVMs' levels, 95 % interval with the JVM starts as the samples (pooled between-JVM variance, "
+          "t with JVMs - 2 degrees of freedom); `rounds only` pools every slice as if from one JVM "
+          "(the per-round interval, which ignores the JVM-start spread).\n")
+    print("| server, kind | metric | group | level of each JVM | group ratio [95 % CI, JVM starts] | rounds only [95 % CI] | between-JVM sd / within-JVM sd of a slice |")
+    print("|---|---|---|---|---|---|---|")
+    for server, kind in keys:
+        for col, label, _ in METRICS[:2]:
+            levels, within = {}, []
+            for c in configs:
+                if "." not in c:
+                    continue
+                ds = []
+                for rd in rounds:
+                    bs = [at[(rd, b, server, kind)] for b in group[bname] if (rd, b, server, kind) in at]
+                    if (rd, c, server, kind) not in at or not bs:
+                        continue
+                    v = float(at[(rd, c, server, kind)][col])
+                    if v <= 0 or any(float(b[col]) <= 0 for b in bs):
+                        continue
+                    ds.append(math.log(v) - statistics.mean(math.log(float(b[col])) for b in bs))
+                if len(ds) >= 2:
+                    levels[c] = statistics.mean(ds)
+                    within.append(statistics.variance(ds))
+            # between-JVM variance pooled over the groups, from each group's spread of levels
+            ss, df = 0.0, 0
+            for g, cs in group.items():
+                ls = [levels[c] for c in cs if c in levels]
+                if len(ls) >= 2:
+                    m = statistics.mean(ls)
+                    ss += sum((x - m) ** 2 for x in ls)
+                    df += len(ls) - 1
+            pooled = ss / df if df else float("nan")
+            wsd = math.sqrt(statistics.mean(within)) if within else float("nan")
+            for g, cs in group.items():
+                if g == bname:
+                    continue
+                ls = [levels[c] for c in cs if c in levels]
+                bl = [levels[c] for c in group[bname] if c in levels]
+                if not ls or not bl:
+                    continue
+                est = statistics.mean(ls) - statistics.mean(bl)
+                half = T975.get(df, 1.96) * math.sqrt(pooled / len(ls) + pooled / len(bl)) if df else float("nan")
+                flat = [d for c in cs for d in per_round(at, rounds, c, group[bname], server, kind, col)]
+                fg, flo, fhi = geo(flat) if len(flat) >= 2 else (float("nan"),) * 3
+                each = ", ".join(f"{c} {math.exp(levels[c]):.3f}" for c in cs + group[bname] if c in levels)
+                print(f"| {server}, {kind} | {label} | `{g}` | {each} | {math.exp(est):.3f} "
+                      f"[{math.exp(est - half):.3f}–{math.exp(est + half):.3f}] | {fg:.3f} [{flo:.3f}–{fhi:.3f}] | "
+                      f"{math.sqrt(pooled):.3f} / {wsd:.3f} |")
+
+
+def per_round(at, rounds, c, bases, server, kind, col):
+    """Per round, the ratio of config c's slice to the geometric mean of the base JVMs' slices."""
+    out = []
+    for rd in rounds:
+        bs = [at[(rd, b, server, kind)] for b in bases if (rd, b, server, kind) in at]
+        if (rd, c, server, kind) not in at or not bs:
+            continue
+        v = float(at[(rd, c, server, kind)][col])
+        if v > 0 and all(float(b[col]) > 0 for b in bs):
+            out.append(v / math.exp(statistics.mean(math.log(float(b[col])) for b in bs)))
+    return out
+
+
 def main():
     d = sys.argv[1]
     base = sys.argv[2] if len(sys.argv) > 2 else "none"
@@ -110,6 +194,7 @@ def main():
                 above = sum(1 for x in ratios if x > 1)
                 print(f"| `{cfg}` | {label} | {len(ratios)} | {statistics.median(ratios):.3f} [{lo:.3f}–{hi:.3f}] | "
                       f"{g:.3f} [{glo:.3f}–{ghi:.3f}] | {'' if math.isnan(tot) else f'{tot:.3f}'} | {above} of {len(ratios)} |")
+    starts(rows, configs, keys, rounds, base)
     print("\n### JIT compiler and GC ticks inside the measured slices (1 tick = 10 ms)\n")
     print("| config | slices | CPU ticks | JIT ticks | GC ticks | non-2xx | socket errors |")
     print("|---|---|---|---|---|---|---|")

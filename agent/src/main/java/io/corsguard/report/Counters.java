@@ -52,8 +52,50 @@ public final class Counters {
         void addTo(Tally tally);
     }
 
+    /** Where {@link #count} puts one decision's counts: the shared cells, or one read's tally. */
+    interface Sink {
+        void corrected(long n);
+
+        /** {@code n} violations of the (rule, action) pair at {@code cell}, see {@link #pairs}. */
+        void violation(int cell, long n);
+    }
+
+    /** The shared cells as a {@link Sink}. */
+    private final Sink cells = new Sink() {
+        @Override
+        public void corrected(long n) {
+            corrected.add(n);
+        }
+
+        @Override
+        public void violation(int cell, long n) {
+            pairs[cell].add(n);
+        }
+    };
+
+    /**
+     * The counting rule, the one place it is written: {@code n} responses judged with {@code
+     * decision} are corrected when it has violations, {@code correctMode} is set and its patch is
+     * not empty; and each of its violations counts once per response, in the cell of its (rule,
+     * action) pair. Judged responses are counted by the callers, since a response without CORS
+     * lines is judged without a decision.
+     */
+    static void count(Decision decision, boolean correctMode, long n, Sink sink) {
+        List<Violation> vs = decision == null ? null : decision.violations();
+        if (vs == null || vs.isEmpty()) {
+            return;
+        }
+        if (correctMode && !decision.patch().isEmpty()) {
+            sink.corrected(n);
+        }
+        for (int i = 0; i < vs.size(); i++) {
+            Violation v = vs.get(i);
+            sink.violation(v.rule().ordinal() * ACTIONS.length + v.action().ordinal(), n);
+        }
+    }
+
     /** Response counts by kind: the shared cells, plus what {@link Pending} adds, at one read. */
-    public static final class Tally {
+    public static final class Tally implements Sink {
         long judged;
         long corrected;
         final long[] pairs = new long[RULES.length * ACTIONS.length];
@@ -61,17 +103,17 @@ public final class Counters {
         /** {@code n} responses judged with {@code decision}, see {@link Counters#add}. */
         public void add(Decision decision, boolean correctMode, long n) {
             judged += n;
-            List<Violation> vs = decision == null ? null : decision.violations();
-            if (vs == null || vs.isEmpty()) {
-                return;
-            }
-            if (correctMode && !decision.patch().isEmpty()) {
-                corrected += n;
-            }
-            for (int i = 0; i < vs.size(); i++) {
-                Violation v = vs.get(i);
-                pairs[v.rule().ordinal() * ACTIONS.length + v.action().ordinal()] += n;
-            }
+            Counters.count(decision, correctMode, n, this);
+        }
+
+        @Override
+        public void corrected(long n) {
+            corrected += n;
+        }
+
+        @Override
+        public void violation(int cell, long n) {
+            pairs[cell] += n;
         }
 
         void atLeast(Tally other) {
@@ -111,27 +153,20 @@ public final class Counters {
     }
 
     /**
-     * Folds in {@code n} responses judged with {@code decision}: each is judged; each is corrected
-     * when it has violations, {@code correctMode} is set and the patch is not empty; and each
-     * violation counts once. The same counts {@link Reporter#responseJudged()} and {@link
-     * Reporter#violations} make for one response.
+     * Folds in {@code n} responses judged with {@code decision} (see {@link #count}): the outcome
+     * of a memo that counted them, or one response not counted on an outcome.
      */
     public void add(Decision decision, boolean correctMode, long n) {
         if (n <= 0) {
             return;
         }
         judged.add(n);
-        List<Violation> vs = decision == null ? null : decision.violations();
-        if (vs == null || vs.isEmpty()) {
-            return;
-        }
-        if (correctMode && !decision.patch().isEmpty()) {
-            corrected.add(n);
-        }
-        for (int i = 0; i < vs.size(); i++) {
-            Violation v = vs.get(i);
-            pairs[v.rule().ordinal() * ACTIONS.length + v.action().ordinal()].add(n);
-        }
+        count(decision, correctMode, n, cells);
+    }
+
+    /** {@link #add} without counting the response as judged (already counted by {@link #countJudged()}). */
+    void violations(Decision decision, boolean correctMode) {
+        count(decision, correctMode, 1, cells);
     }
 
     /** The cells and what is pending, at least what the last read showed. */
@@ -152,16 +187,8 @@ public final class Counters {
         return t;
     }
 
-    void violation(Rule rule, Action action) {
-        pairs[rule.ordinal() * ACTIONS.length + action.ordinal()].increment();
-    }
-
     void countJudged() {
         judged.increment();
-    }
-
-    void countCorrected() {
-        corrected.increment();
     }
 
     void lineWritten() {

@@ -168,13 +168,8 @@ public final class Reporter implements AutoCloseable {
             return;
         }
         if (!counted) {
-            if (corrected != null && !decision.patch().isEmpty()) {
-                counters.countCorrected();
-            }
-            for (int i = 0; i < n; i++) {
-                Violation v = vs.get(i);
-                counters.violation(v.rule(), v.action());
-            }
+            // corrected lines are given exactly in correct mode
+            counters.violations(decision, corrected != null);
         }
         if (outcome == null) {
             dedupe.record(mode, server, request, vs, written, corrected, null);

@@ -216,4 +216,51 @@ class CountersAndLearnedOriginsTest {
             next.close();
         }
     }
+
+    /**
+     * The three ways a response is counted agree: where it is judged (the reporter), folded in from
+     * a memoized outcome ({@link Counters#add}), and shown while still held on one ({@link
+     * Counters.Tally#add}, what a read adds from an engine's memo).
+     */
+    @Test
+    void aResponseCountsTheSameWhereverItIsCounted() {
+        Decision strip = Fixture.stripDecision();
+        Decision two = new Decision(List.of(new Violation(Rule.CG003, Action.STRIP_CREDENTIALS),
+            new Violation(Rule.CG007, Action.ADD_VARY)),
+            HeaderPatch.builder().remove("Access-Control-Allow-Credentials").set("Vary", "Origin").build());
+        Decision reportOnly = Fixture.decision(Rule.CG013, Action.REPORTED);
+        Decision compliant = new Decision(List.of(), HeaderPatch.empty());
+        HeaderLines written = Fixture.reflected("https://evil.example");
+        for (boolean correctMode : new boolean[] {false, true}) {
+            for (Decision d : new Decision[] {strip, two, reportOnly, compliant, null}) {
+                String what = (correctMode ? "correct" : "monitor") + " mode, " + (d == null ? "no decision" : d.violations());
+                try (Fixture judged = Fixture.json(); Fixture folded = Fixture.json(); Fixture held = Fixture.json()) {
+                    for (int i = 0; i < 3; i++) {
+                        judged.reporter.responseJudged();
+                        judged.reporter.violations(correctMode ? "correct" : "monitor", "servlet",
+                            Fixture.get("https://evil.example", "/"), written,
+                            correctMode && d != null ? written.apply(d.patch()) : null, d);
+                    }
+                    folded.reporter.counters().add(d, correctMode, 3);
+                    held.reporter.counters().addPending(tally -> tally.add(d, correctMode, 3));
+                    Map<String, Long> expected = judged.reporter.counters().snapshot();
+                    expected.remove("report.lines"); // lines are written only where the response is judged
+                    Map<String, Long> f = folded.reporter.counters().snapshot();
+                    f.remove("report.lines");
+                    Map<String, Long> h = held.reporter.counters().snapshot();
+                    h.remove("report.lines");
+                    assertEquals(3L, expected.get("responses.judged"), what);
+                    assertEquals(expected, f, what + ": folded in");
+                    assertEquals(expected, h, what + ": held on the outcome");
+                }
+            }
+        }
+        try (Fixture f = Fixture.json()) {
+            f.reporter.counters().add(two, true, 3);
+            Counters c = f.reporter.counters();
+            assertEquals(3, c.corrected());
+            assertEquals(3, c.rule(Rule.CG003));
+            assertEquals(3, c.action(Action.ADD_VARY));
+        }
+    }
 }
