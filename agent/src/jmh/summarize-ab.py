@@ -90,7 +90,7 @@ def starts(rows, configs, keys, rounds, base):
     print("|---|---|---|---|---|---|---|")
     for server, kind in keys:
         for col, label, _ in METRICS[:2]:
-            levels, within = {}, []
+            levels, within, logs = {}, [], {}
             for c in configs:
                 if "." not in c:
                     continue
@@ -103,6 +103,7 @@ def starts(rows, configs, keys, rounds, base):
                     if v <= 0 or any(float(b[col]) <= 0 for b in bs):
                         continue
                     ds.append(math.log(v) - statistics.mean(math.log(float(b[col])) for b in bs))
+                logs[c] = ds
                 if len(ds) >= 2:
                     levels[c] = statistics.mean(ds)
                     within.append(statistics.variance(ds))
@@ -125,25 +126,12 @@ def starts(rows, configs, keys, rounds, base):
                     continue
                 est = statistics.mean(ls) - statistics.mean(bl)
                 half = T975.get(df, 1.96) * math.sqrt(pooled / len(ls) + pooled / len(bl)) if df else float("nan")
-                flat = [d for c in cs for d in per_round(at, rounds, c, group[bname], server, kind, col)]
+                flat = [math.exp(d) for c in cs for d in logs.get(c, [])]
                 fg, flo, fhi = geo(flat) if len(flat) >= 2 else (float("nan"),) * 3
                 each = ", ".join(f"{c} {math.exp(levels[c]):.3f}" for c in cs + group[bname] if c in levels)
                 print(f"| {server}, {kind} | {label} | `{g}` | {each} | {math.exp(est):.3f} "
                       f"[{math.exp(est - half):.3f}–{math.exp(est + half):.3f}] | {fg:.3f} [{flo:.3f}–{fhi:.3f}] | "
                       f"{math.sqrt(pooled):.3f} / {wsd:.3f} |")
-
-
-def per_round(at, rounds, c, bases, server, kind, col):
-    """Per round, the ratio of config c's slice to the geometric mean of the base JVMs' slices."""
-    out = []
-    for rd in rounds:
-        bs = [at[(rd, b, server, kind)] for b in bases if (rd, b, server, kind) in at]
-        if (rd, c, server, kind) not in at or not bs:
-            continue
-        v = float(at[(rd, c, server, kind)][col])
-        if v > 0 and all(float(b[col]) > 0 for b in bs):
-            out.append(v / math.exp(statistics.mean(math.log(float(b[col])) for b in bs)))
-    return out
 
 
 def main():
