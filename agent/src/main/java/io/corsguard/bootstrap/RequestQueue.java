@@ -28,6 +28,16 @@ public final class RequestQueue {
 
     public static final int CAPACITY = 64;
 
+    /**
+     * Netty's {@code AttributeKey} of a channel's queue ({@code io.corsguard.requests}), stored by
+     * the advice after its first lookup so that later requests and responses skip
+     * {@code AttributeKey.valueOf}'s map lookup (a few cache lines per request under load). An
+     * {@code Object}: bootstrap classes see no Netty type. Advice woven into a second copy of Netty
+     * (another class loader) finds a key of another class here, looks its own up and stores that:
+     * still correct, only slower while both copies serve.
+     */
+    public static volatile Object nettyKey;
+
     private static final AtomicLongFieldUpdater<RequestQueue> HEAD =
         AtomicLongFieldUpdater.newUpdater(RequestQueue.class, "head");
     private static final AtomicLongFieldUpdater<RequestQueue> TAIL =

@@ -39,6 +39,7 @@ public final class NettyRequestAdvice {
     }
 
     // also on throwable: ByteToMessageDecoder still fires what is in out when decode throws
+    @SuppressWarnings("unchecked")
     @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void exit(@Advice.Argument(0) ChannelHandlerContext ctx,
                             @Advice.Argument(2) List<Object> out,
@@ -49,23 +50,32 @@ public final class NettyRequestAdvice {
         int end = out.size();
         boolean off = !CorsGuardBridge.active();
         RequestQueue queue = null;
+        AttributeKey<Object> key = null;
         for (int i = start; i < end; i++) {
             Object msg = out.get(i);
             if (!(msg instanceof HttpRequest)) {
                 continue;
             }
+            if (key == null) {
+                Object cachedKey = RequestQueue.nettyKey;
+                if (cachedKey instanceof AttributeKey) {
+                    key = (AttributeKey<Object>) cachedKey;
+                } else {
+                    key = AttributeKey.valueOf("io.corsguard.requests");
+                    RequestQueue.nettyKey = key;
+                }
+            }
             if (off) {
                 // off mode: nothing captured, but a connection that already has a queue keeps one
                 // slot per request, so its responses stay paired when the mode changes back
-                Object existing = ctx.channel().hasAttr(AttributeKey.valueOf("io.corsguard.requests"))
-                    ? ctx.channel().attr(AttributeKey.valueOf("io.corsguard.requests")).get() : null;
+                Object existing = ctx.channel().hasAttr(key) ? ctx.channel().attr(key).get() : null;
                 if (existing instanceof RequestQueue) {
                     ((RequestQueue) existing).push(CapturedRequest.NO_ORIGIN);
                 }
                 continue;
             }
             if (queue == null) {
-                Attribute<Object> attr = ctx.channel().attr(AttributeKey.valueOf("io.corsguard.requests"));
+                Attribute<Object> attr = ctx.channel().attr(key);
                 Object existing = attr.get();
                 if (existing instanceof RequestQueue) {
                     queue = (RequestQueue) existing;

@@ -35,6 +35,7 @@ public final class NettyResponseAdvice {
     private NettyResponseAdvice() {
     }
 
+    @SuppressWarnings("unchecked")
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void enter(@Advice.Argument(0) ChannelHandlerContext ctx,
                              @Advice.Argument(1) Object msg) {
@@ -51,7 +52,14 @@ public final class NettyResponseAdvice {
                 return;
             }
             Channel channel = ctx.channel();
-            AttributeKey<Object> key = AttributeKey.valueOf("io.corsguard.requests");
+            Object cachedKey = RequestQueue.nettyKey;
+            AttributeKey<Object> key;
+            if (cachedKey instanceof AttributeKey) {
+                key = (AttributeKey<Object>) cachedKey;
+            } else {
+                key = AttributeKey.valueOf("io.corsguard.requests");
+                RequestQueue.nettyKey = key;
+            }
             if (!channel.hasAttr(key)) {
                 return;
             }

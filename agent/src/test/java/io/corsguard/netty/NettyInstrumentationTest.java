@@ -112,6 +112,45 @@ class NettyInstrumentationTest {
     }
 
     @Test
+    void a_key_cached_by_another_copy_of_Netty_is_replaced_and_the_request_still_judged() throws Exception {
+        // what advice woven into a second Netty (another class loader) leaves in the shared cache
+        RequestQueue.nettyKey = "an AttributeKey of another class";
+        try (RawClient c = new RawClient(server.port())) {
+            c.send(request("GET", "/cors", "Origin: https://app.example"));
+            c.read();
+            c.send(request("GET", "/cors", "Origin: https://b.example"));
+            c.read();
+        }
+        assertEquals(2, judge.calls.size());
+        assertEquals("https://app.example", judge.calls.get(0).request().origin);
+        assertEquals("https://b.example", judge.calls.get(1).request().origin);
+        assertEquals(AttributeKey.valueOf("io.corsguard.requests"), RequestQueue.nettyKey);
+    }
+
+    @Test
+    void the_response_advice_also_replaces_a_key_cached_by_another_copy_of_Netty() {
+        // in one copy the request's advice always runs first and replaces it; with two copies
+        // serving at once, the response's advice can be the first to find the other's key
+        EmbeddedChannel channel = new EmbeddedChannel(new io.netty.channel.ChannelInboundHandlerAdapter());
+        try {
+            RequestQueue queue = new RequestQueue();
+            channel.attr(AttributeKey.valueOf("io.corsguard.requests")).set(queue);
+            queue.push(new CapturedRequest("https://app.example", "GET", "/cors", null, null, false));
+            RequestQueue.nettyKey = "an AttributeKey of another class";
+            io.netty.handler.codec.http.FullHttpResponse response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK);
+            response.headers().set("Access-Control-Allow-Origin", "*");
+            NettyResponseAdvice.enter(channel.pipeline().firstContext(), response);
+            assertEquals(1, judge.calls.size());
+            assertEquals("https://app.example", judge.calls.get(0).request().origin);
+            assertEquals(List.of("Access-Control-Allow-Origin: *"), judge.calls.get(0).lines());
+            assertEquals(AttributeKey.valueOf("io.corsguard.requests"), RequestQueue.nettyKey);
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void request_facts_are_captured_when_the_request_is_decoded() throws Exception {
         try (RawClient c = new RawClient(server.port())) {
             c.send(request("OPTIONS", "/cors?x=1#f", "Origin: https://app.example",

@@ -65,6 +65,19 @@ class TomcatCommitHookTest extends TomcatServletTestSupport {
     }
 
     @Test
+    @DisplayName("reads request lines in any case, and the first of repeated request-method and request-headers lines")
+    void readsRequestLinesInAnyCase() throws Exception {
+        RawHttp.head(port, "OPTIONS", "/cors", "ORIGIN: https://a.example", "access-control-request-method: PUT",
+            "Access-Control-Request-Method: DELETE", "ACCESS-CONTROL-REQUEST-HEADERS: x-a",
+            "Access-Control-Request-Headers: x-b", "COOKIE: s=1");
+        CapturedRequest facts = handler.lastCall().request;
+        assertEquals("https://a.example", facts.origin);
+        assertEquals("PUT", facts.requestMethod);
+        assertEquals("x-a", facts.requestHeaders);
+        assertTrue(facts.credentialsHint);
+    }
+
+    @Test
     @DisplayName("joins several Origin lines with a comma")
     void joinsSeveralOriginLines() throws Exception {
         RawHttp.head(port, "GET", "/cors", "Origin: https://a.example", "origin: https://b.example");
