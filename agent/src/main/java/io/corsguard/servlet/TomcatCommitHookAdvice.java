@@ -35,8 +35,8 @@ public final class TomcatCommitHookAdvice {
         MimeHeaders out = response.getMimeHeaders();
         String[] ops;
         try {
-            // one walk over the request's lines for every fact instead of a lookup per name
-            // (six walks before): names are compared by length first, then in place
+            // one walk over the request's lines for every fact, not a lookup (a walk of its own)
+            // per name; names are compared by length first, then in place
             String origin = null;
             String requestMethod = null;
             String requestHeaders = null;
