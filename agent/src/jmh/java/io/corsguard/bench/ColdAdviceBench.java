@@ -76,7 +76,6 @@ public class ColdAdviceBench extends AdviceBench {
 
     private HttpRequest nettyRequest;
     private final List<Object> decoded = new ArrayList<>();
-    private int touched;
 
     @Setup(Level.Trial)
     public void prepareNettyRequest() {
@@ -92,15 +91,28 @@ public class ColdAdviceBench extends AdviceBench {
         }
     }
 
-    /** The decoder's output and the app's reads of the request (every line touched), then its writes. */
+    /**
+     * The decoder's output, then the app's reads of the request as the demo's Netty handler makes
+     * them (method, URI and four header lookups), then its writes. In a server the request was
+     * just decoded, so its lines, hash table, method and URI are in the caches: touched here in
+     * the baseline too, so that only what the agent adds is counted as its cold cost.
+     */
     private void nettyExchange() {
         decoded.clear();
         decoded.add(nettyRequest);
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = nettyRequest.headers().iteratorCharSequence(); it.hasNext(); ) {
+        HttpHeaders h = nettyRequest.headers();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             touched += e.getKey().length() + e.getValue().length();
         }
+        touched += nettyRequest.method().name().length() + nettyRequest.uri().length()
+            + length(h.get("Origin")) + length(h.get("Access-Control-Request-Method"))
+            + length(h.get("Access-Control-Request-Headers")) + length(h.get("Cookie"));
         nettyHeaderWrites();
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     /** {@link #netty_exchange} without the agent: no queue, no advice. */

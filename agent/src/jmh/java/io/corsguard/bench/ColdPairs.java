@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  * {@code tomcat} minus {@code tomcat-engine} is what the advice's own reading costs.
  * {@code netty} is the response's advice alone (its baseline pushes and polls the queue the
  * request's advice would have filled); {@code netty-exchange} is both Netty advices of one
- * exchange against no agent at all. Not a JMH benchmark: JMH times whole iterations, not single calls paired with
- * another benchmark's.
+ * exchange against no agent at all. Not a JMH benchmark: JMH times whole iterations, not single
+ * calls paired with another benchmark's.
  */
 public final class ColdPairs {
 
