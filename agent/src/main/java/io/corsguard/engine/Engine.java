@@ -55,7 +55,21 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
         @Override
         public void responses(Outcome outcome, long responses) {
             reporter.counters().add(outcome.decision(), correctMode, responses);
+            if (credentials(outcome, correctMode)) {
+                reporter.counters().credentialsSent(outcome.learnedCounter(), responses);
+            }
         }
+    }
+
+    /**
+     * Whether a response judged with {@code outcome} leaves with credentials: as corrected when
+     * correct mode applies its operations, as written otherwise. The same for every response
+     * with it under one configuration, so the responses an outcome counted are all credentialed
+     * or none is.
+     */
+    private static boolean credentials(Outcome outcome, boolean correctMode) {
+        return correctMode && outcome.operations() != null ? outcome.credentialsAsCorrected()
+            : outcome.credentialsAsWritten();
     }
 
     private volatile State state;
@@ -93,6 +107,9 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
             @Override
             public void responses(Outcome outcome, long responses) {
                 tally.add(outcome.decision(), s.correctMode, responses);
+                if (credentials(outcome, s.correctMode)) {
+                    tally.credentialsSent(outcome.learnedCounter(), responses);
+                }
             }
         });
     }
@@ -133,19 +150,24 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
             written = HeaderLines.ofPairs(status, lines, lineCount);
             outcome = s.memo.judge(facts, written);
         }
+        boolean credentials = credentials(outcome, s.correctMode);
+        // found before the response is counted on the outcome, so that its count has a place to go
+        Object learnedCounter = credentials ? reporter.learnedCounter(request.origin, outcome) : null;
         // one update on the outcome instead of the shared judged, corrected and violation counters
+        // and the origin's learned count: they get it when the outcome's count is folded in
         boolean counted = outcome.countResponse();
         if (!counted) {
             reporter.responseJudged();
+            if (credentials) {
+                reporter.counters().credentialsSent(learnedCounter, 1);
+            }
         }
         Decision decision = outcome.decision();
         String[] ops = null;
-        boolean credentials = outcome.credentialsAsWritten();
         if (decision != null) {
             boolean correct = s.correctMode && outcome.operations() != null;
             if (correct) {
                 ops = outcome.operations();
-                credentials = outcome.credentialsAsCorrected();
             }
             if (facts == null) {
                 facts = facts(request);
@@ -153,9 +175,6 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
             }
             reporter.violations(s.mode.label(), server, facts, written, correct ? outcome.corrected() : null, decision,
                 outcome, counted);
-        }
-        if (credentials) {
-            reporter.credentialsSent(request.origin, outcome);
         }
         return ops;
     }

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * response carries credentials as written and as corrected. {@link DecisionMemo} keeps it with the
  * decision, so a repeated corrected response costs no patch copy, no patched lines and no scan of
  * the lines for {@code Access-Control-Allow-Credentials} (BENCHMARKS.md section 9). Immutable,
- * except for {@link #reportCache()} and its count of responses ({@link #countResponse()}).
+ * except for what the reporter keeps on it ({@link #reportCache()}, {@link #learnedCounter()})
+ * and its count of responses ({@link #countResponse()}).
  */
 public final class Outcome {
     /**
@@ -26,6 +27,8 @@ public final class Outcome {
     private final boolean credentialsAsCorrected;
     /** See {@link #reportCache()}; volatile, so whatever is stored is seen whole by other threads. */
     private volatile Object reportCache;
+    /** See {@link #learnedCounter()}. */
+    private volatile Object learnedCounter;
     /**
      * Responses counted with this outcome and not yet folded into the shared counters; or, once
      * {@link #close() closed}, {@link #CLOSED} plus the increments that came too late (their
@@ -85,6 +88,21 @@ public final class Outcome {
 
     public void reportCache(Object value) {
         this.reportCache = value;
+    }
+
+    /**
+     * Where the reporter counts this outcome's responses that send credentials (its origin's
+     * learned-origin counter); {@code null} until the first. Opaque here, and a field of its own
+     * rather than part of {@link #reportCache()}: a repeated response reads it on the line it has
+     * just read for its count, without following another reference. Set before the first such
+     * response is counted here, so that the count handed over with this outcome finds it.
+     */
+    public Object learnedCounter() {
+        return learnedCounter;
+    }
+
+    public void learnedCounter(Object counter) {
+        this.learnedCounter = counter;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.corsguard.policy.Rule;
 import io.corsguard.policy.Violation;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Responses judged with a memoized outcome are counted on the outcome and folded in here when it
  * leaves its memo ({@link #add}); until then the {@link Pending} source shows them, so every read
  * includes them. Reads never go down and never show a response twice: a count handed over while
- * a read runs can be missed by that read, and is shown by the next.
+ * a read runs can be missed by that read, and is shown by the next. The same holds for the
+ * learned origins ({@link LearnedOrigins}), kept here with the counters so that one read shows
+ * both: a memoized outcome that sends credentials counts its origin's responses with its own
+ * count, handed over with it ({@link #credentialsSent}).
  */
 public final class Counters {
     private static final Rule[] RULES = Rule.values();
@@ -42,6 +46,7 @@ public final class Counters {
     private final LongAdder dedupeOverflow = new LongAdder();
     private final LongAdder learnedOverflow = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final LearnedOrigins learned = new LearnedOrigins(this);
     /** Copy on write: an engine adds itself once, reads walk the array. */
     private volatile Pending[] pending = new Pending[0];
     /** What the last read showed, so the next never shows less; guarded by {@code this}. */
@@ -99,11 +104,28 @@ public final class Counters {
         long judged;
         long corrected;
         final long[] pairs = new long[RULES.length * ACTIONS.length];
+        long learnedOverflow;
+        /** Responses that sent credentials, by learned origin (its key as stored). */
+        final Map<String, Long> learned = new HashMap<>();
 
         /** {@code n} responses judged with {@code decision}, see {@link Counters#add}. */
         public void add(Decision decision, boolean correctMode, long n) {
             judged += n;
             Counters.count(decision, correctMode, n, this);
+        }
+
+        /**
+         * {@code n} responses that sent credentials, counted where {@code learnedCounter} (an
+         * outcome's, from {@link Reporter#learnedCounter}) says, see {@link Counters#credentialsSent}.
+         */
+        public void credentialsSent(Object learnedCounter, long n) {
+            if (learnedCounter instanceof LearnedOrigins.Count) {
+                String key = ((LearnedOrigins.Count) learnedCounter).key;
+                Long had = learned.get(key);
+                learned.put(key, had == null ? n : had + n);
+            } else if (learnedCounter == LearnedOrigins.OVERFLOW) {
+                learnedOverflow += n;
+            }
         }
 
         @Override
@@ -122,12 +144,22 @@ public final class Counters {
             for (int i = 0; i < pairs.length; i++) {
                 pairs[i] = Math.max(pairs[i], other.pairs[i]);
             }
+            learnedOverflow = Math.max(learnedOverflow, other.learnedOverflow);
+            for (Map.Entry<String, Long> e : other.learned.entrySet()) {
+                Long mine = learned.get(e.getKey());
+                if (mine == null || mine < e.getValue()) {
+                    learned.put(e.getKey(), e.getValue());
+                }
+            }
         }
 
         void copy(Tally other) {
             judged = other.judged;
             corrected = other.corrected;
             System.arraycopy(other.pairs, 0, pairs, 0, pairs.length);
+            learnedOverflow = other.learnedOverflow;
+            learned.clear();
+            learned.putAll(other.learned);
         }
     }
 
@@ -164,6 +196,21 @@ public final class Counters {
         count(decision, correctMode, n, cells);
     }
 
+    /**
+     * Folds in {@code n} responses that sent credentials, held on a memoized outcome until now:
+     * counted where {@code learnedCounter} says ({@link Reporter#learnedCounter}: the origin's
+     * learned count, {@code learned-origins.overflow}, or nowhere).
+     */
+    public void credentialsSent(Object learnedCounter, long n) {
+        if (n > 0) {
+            learned.add(learnedCounter, n);
+        }
+    }
+
+    LearnedOrigins learned() {
+        return learned;
+    }
+
     /** {@link #add} without counting the response as judged (already counted by {@link #countJudged()}). */
     void violations(Decision decision, boolean correctMode) {
         count(decision, correctMode, 1, cells);
@@ -177,6 +224,8 @@ public final class Counters {
         for (int i = 0; i < pairs.length; i++) {
             t.pairs[i] = pairs[i].sum();
         }
+        t.learnedOverflow = learnedOverflow.sum();
+        learned.sums(t.learned);
         // the cells first: a count handed over between the two reads is missed by this one
         // (and shown by the next), where the other order would show it twice
         for (Pending p : pending) {
@@ -199,8 +248,8 @@ public final class Counters {
         dedupeOverflow.increment();
     }
 
-    void learnedOverflow() {
-        learnedOverflow.increment();
+    void learnedOverflow(long n) {
+        learnedOverflow.add(n);
     }
 
     /** Counts one failure of {@code kind}; {@code true} when it is the first of its kind. */
@@ -295,7 +344,22 @@ public final class Counters {
         out.putAll(byKind);
         out.put("report.lines", violationLines.sum());
         out.put("report.dedupe-overflow", dedupeOverflow.sum());
-        out.put("learned-origins.overflow", learnedOverflow.sum());
+        out.put("learned-origins.overflow", t.learnedOverflow);
+        return out;
+    }
+
+    /**
+     * Origins that were sent credentials (as {@link LearnedOrigins} stores them), with the
+     * responses that did, sorted; pending counts included, as for every read here.
+     */
+    Map<String, Long> learnedOrigins() {
+        Map<String, Long> out = new TreeMap<>();
+        for (Map.Entry<String, Long> e : read().learned.entrySet()) {
+            // an origin registered by a response whose count is not yet visible: shown once it is
+            if (e.getValue() > 0) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
         return out;
     }
 }

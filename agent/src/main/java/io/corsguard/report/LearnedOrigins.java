@@ -2,7 +2,6 @@ package io.corsguard.report;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,42 +19,78 @@ final class LearnedOrigins {
     static final int MAX_ORIGINS = 1000;
     static final int MAX_KEY = 300;
 
-    private final ConcurrentHashMap<String, LongAdder> origins = new ConcurrentHashMap<>();
+    /**
+     * What {@link #counterFor} returns for an origin beyond {@link #MAX_ORIGINS}: its credentialed
+     * responses count as {@code learned-origins.overflow}.
+     */
+    static final Object OVERFLOW = new Object();
+    /** What {@link #counterFor} returns for no origin: counted nowhere. */
+    static final Object NOWHERE = new Object();
+
+    /** One origin's counter, with the key it is stored under (counts held elsewhere are shown under it). */
+    static final class Count extends LongAdder {
+        private static final long serialVersionUID = 1L;
+        final String key;
+
+        Count(String key) {
+            this.key = key;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Count> origins = new ConcurrentHashMap<>();
     private final Counters counters;
 
     LearnedOrigins(Counters counters) {
         this.counters = counters;
     }
 
+    /** Counts one response to {@code origin} that sent credentials (nothing for {@code null}). */
+    void credentialsSent(String origin) {
+        add(counterFor(origin), 1);
+    }
+
     /**
-     * Counts one response to {@code origin} that sent credentials; returns that origin's counter
-     * (which a caller may keep and {@link LongAdder#increment()} itself for the same origin: an
-     * entry is never removed), or {@code null} when the origin was not counted (null, or beyond
-     * {@link #MAX_ORIGINS}).
+     * Where the credentialed responses to {@code origin} are counted, counting nothing yet: its
+     * {@link Count} (registered now if new; an entry is never removed, so a caller may keep it),
+     * {@link #OVERFLOW} beyond {@link #MAX_ORIGINS}, {@link #NOWHERE} for {@code null}.
      */
-    LongAdder credentialsSent(String origin) {
+    Object counterFor(String origin) {
         if (origin == null) {
-            return null;
+            return NOWHERE;
         }
         // common case: a known, clean origin: one lookup, no allocation
-        LongAdder a = origins.get(origin);
+        Count a = origins.get(origin);
         if (a == null) {
             String key = clean(origin) ? origin : LineFormat.textEscaped(origin, MAX_KEY);
             a = origins.get(key);
             if (a == null) {
                 if (origins.size() >= MAX_ORIGINS) {
-                    counters.learnedOverflow();
-                    return null;
+                    return OVERFLOW;
                 }
-                LongAdder fresh = new LongAdder();
+                Count fresh = new Count(key);
                 a = origins.putIfAbsent(key, fresh);
                 if (a == null) {
                     a = fresh;
                 }
             }
         }
-        a.increment();
         return a;
+    }
+
+    /** Adds {@code n} responses to a {@link #counterFor} result. */
+    void add(Object counter, long n) {
+        if (counter instanceof Count) {
+            ((Count) counter).add(n);
+        } else if (counter == OVERFLOW) {
+            counters.learnedOverflow(n);
+        }
+    }
+
+    /** Every origin's count as stored here, into {@code out} (key as stored). */
+    void sums(Map<String, Long> out) {
+        for (Count c : origins.values()) {
+            out.put(c.key, c.sum());
+        }
     }
 
     /** Printable ASCII, no backslash or quote (which escaping would change), short enough. */
@@ -71,15 +106,6 @@ final class LearnedOrigins {
             }
         }
         return true;
-    }
-
-    /** A sorted copy: origin (as stored) to number of responses that sent it credentials. */
-    Map<String, Long> snapshot() {
-        Map<String, Long> out = new TreeMap<>();
-        for (Map.Entry<String, LongAdder> e : origins.entrySet()) {
-            out.put(e.getKey(), e.getValue().sum());
-        }
-        return out;
     }
 
     /**

@@ -1,26 +1,21 @@
 package io.corsguard.report;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
  * What the reporter keeps with a memoized {@link io.corsguard.policy.Outcome} (its
- * {@code reportCache()}), so that a repeated response is counted without looking anything up:
- * the learned-origin counter of the outcome's origin, and the dedupe windows its violations were
- * last counted into, with the server and path they were for. Immutable: a change stores a new
- * one; two threads storing at once only cost one of them a lookup next time.
+ * {@code reportCache()}), so that a repeated response is reported without looking anything up:
+ * the dedupe windows its violations were last counted into, with the server and path they were
+ * for. Immutable: a change stores a new one; two threads storing at once only cost one of them a
+ * lookup next time.
  */
 final class OutcomeCache {
-    static final OutcomeCache EMPTY = new OutcomeCache(null, null, null, null);
+    static final OutcomeCache EMPTY = new OutcomeCache(null, null, null);
 
-    /** The origin's learned-origin counter; {@code null} until credentials were sent to it. */
-    final LongAdder learned;
     final String server;
     final String path;
     /** One window per violation, in the decision's order; {@code null} until reported. */
     final Dedupe.Window[] windows;
 
-    OutcomeCache(LongAdder learned, String server, String path, Dedupe.Window[] windows) {
-        this.learned = learned;
+    OutcomeCache(String server, String path, Dedupe.Window[] windows) {
         this.server = server;
         this.path = path;
         this.windows = windows;
@@ -36,12 +31,8 @@ final class OutcomeCache {
         return w != null && same(server, forServer) && same(path, forPath) ? w : null;
     }
 
-    OutcomeCache withLearned(LongAdder counter) {
-        return new OutcomeCache(counter, server, path, windows);
-    }
-
     OutcomeCache withWindows(String forServer, String forPath, Dedupe.Window[] used) {
-        return new OutcomeCache(learned, forServer, forPath, used);
+        return new OutcomeCache(forServer, forPath, used);
     }
 
     private static boolean same(String a, String b) {

@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -98,7 +97,7 @@ public final class Reporter implements AutoCloseable {
 
     private static Reporter fresh(ReportSettings settings, PrintStream err, LongSupplier clock, int maxDedupeKeys) {
         Counters counters = new Counters();
-        return new Reporter(settings, err, clock, maxDedupeKeys, counters, new LearnedOrigins(counters));
+        return new Reporter(settings, err, clock, maxDedupeKeys, counters, counters.learned());
     }
 
     /**
@@ -189,22 +188,22 @@ public final class Reporter implements AutoCloseable {
     }
 
     /**
-     * {@link #credentialsSent(String)} for a response the decision memo judged: the origin's
-     * counter is kept in {@code outcome} ({@link Outcome#reportCache()}), so a repeated response
-     * counts without a map lookup. A live server sends the same few origins credentials on most of
-     * its responses, and under load this lookup was a measurable part of the agent's cost on a
-     * compliant response (BENCHMARKS.md section 11).
+     * Where the responses with a memoized {@code outcome} that send credentials are counted for
+     * the learned origins ({@link Counters#credentialsSent}): the origin's counter, looked up (and
+     * the origin registered) once and kept on the outcome ({@link Outcome#learnedCounter()}). A
+     * response counted on its outcome ({@link Outcome#countResponse()}) is then counted here when
+     * the outcome's count is folded in, with no lookup and no update of its own: a live server
+     * sends the same few origins credentials on most of its responses (BENCHMARKS.md sections 11
+     * and 16). Call it before counting the response on the outcome, so that a count the outcome
+     * hands over always finds its counter.
      */
-    public void credentialsSent(String origin, Outcome outcome) {
-        OutcomeCache cache = OutcomeCache.of(outcome.reportCache());
-        if (cache.learned != null) {
-            cache.learned.increment();
-            return;
+    public Object learnedCounter(String origin, Outcome outcome) {
+        Object counter = outcome.learnedCounter();
+        if (counter == null) {
+            counter = learned.counterFor(origin);
+            outcome.learnedCounter(counter);
         }
-        LongAdder counter = learned.credentialsSent(origin);
-        if (counter != null) {
-            outcome.reportCache(cache.withLearned(counter));
-        }
+        return counter;
     }
 
     /**
@@ -213,7 +212,7 @@ public final class Reporter implements AutoCloseable {
      * At most 1000 distinct origins are kept ({@code learned-origins.overflow} counts the rest).
      */
     public Map<String, Long> learnedOrigins() {
-        return learned.snapshot();
+        return counters.learnedOrigins();
     }
 
     /** An {@code allowed-origins=} line from the learned origins that are serialized http(s) origins. */

@@ -83,6 +83,8 @@ class EngineCountsTest {
             long cg003 = c.get("rule.CG003");
             assertEquals(10L, cg003, c.toString());
             assertEquals(c.get("action.strip-credentials"), cg003, "rule and action totals agree");
+            assertEquals(Map.of(TRUSTED, 5L), reporter.learnedOrigins(),
+                "credentials sent: the trusted origin's responses; the reflected ones left without them");
 
             // a reload hands the memo's counts over; monitor mode corrects nothing
             engine.reconfigure(config("mode=monitor"));
@@ -98,6 +100,10 @@ class EngineCountsTest {
             assertEquals(14L, c.get("rule.CG003"));
             assertEquals(22L, reporter.counters().judged());
             assertEquals(14L, reporter.counters().action(io.corsguard.policy.Action.STRIP_CREDENTIALS));
+            assertEquals(Map.of(TRUSTED, 5L, EVIL, 4L), reporter.learnedOrigins(),
+                "monitor mode: the reflected responses left with credentials");
+            engine.reconfigure(config("mode=monitor"));
+            assertEquals(Map.of(TRUSTED, 5L, EVIL, 4L), reporter.learnedOrigins(), "handed over once");
         }
     }
 
@@ -115,6 +121,31 @@ class EngineCountsTest {
             assertEquals(3L * origins, c.get("responses.judged"));
             assertEquals(3L * origins, c.get("responses.corrected"));
             assertEquals(3L * origins, c.get("rule.CG003"));
+            assertEquals(Map.of(), reporter.learnedOrigins(), "correct mode stripped every one");
+        }
+    }
+
+    /**
+     * Monitor mode: every reflected response leaves with credentials. The first thousand origins
+     * are learned (three responses each, whether counted on an evicted outcome or one still held),
+     * the rest count as overflow.
+     */
+    @Test
+    void learnedOriginsCountEveryCredentialedResponseOnceAcrossEvictions() {
+        try (Reporter reporter = reporter()) {
+            Engine engine = new Engine(config("mode=monitor"), reporter);
+            int origins = 2_000;
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < origins; i++) {
+                    assertNull(reflected(engine, "https://o" + i + ".example"));
+                }
+            }
+            Map<String, Long> learned = reporter.learnedOrigins();
+            assertEquals(1_000, learned.size());
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals(3L, learned.get("https://o" + i + ".example"), "o" + i);
+            }
+            assertEquals(3L * (origins - 1_000), reporter.counters().snapshot().get("learned-origins.overflow"));
         }
     }
 
@@ -167,7 +198,11 @@ class EngineCountsTest {
                     start.await();
                     long last = 0;
                     long lastCorrected = 0;
+                    long lastLearned = 0;
                     while (!done.get()) {
+                        long learned = reporter.learnedOrigins().getOrDefault(TRUSTED, 0L);
+                        assertTrue(learned >= lastLearned, learned + " after " + lastLearned);
+                        lastLearned = learned;
                         Map<String, Long> c = reporter.counters().snapshot();
                         long judged = c.get("responses.judged");
                         long corrected = c.get("responses.corrected");
@@ -204,6 +239,8 @@ class EngineCountsTest {
             assertEquals((long) threads * perThread, c.get("responses.judged"));
             assertEquals(expectedCorrected, c.get("responses.corrected"));
             assertEquals(expectedCorrected, c.get("rule.CG003"));
+            assertEquals(Map.of(TRUSTED, (long) threads * perThread - expectedCorrected), reporter.learnedOrigins(),
+                "every compliant response, once");
         }
     }
 }

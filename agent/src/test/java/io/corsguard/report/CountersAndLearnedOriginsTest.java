@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,12 +101,20 @@ class CountersAndLearnedOriginsTest {
         }
     }
 
+    /**
+     * A memoized outcome keeps its origin's counter, and the responses it counted reach the
+     * learned origins with its count: shown while it is held, handed over when it leaves its memo,
+     * never twice.
+     */
     @Test
-    void aMemoizedOutcomeCountsItsOriginWithoutLookingItUpAgain() throws Exception {
-        DecisionMemo memo = new DecisionMemo(new Policy(new PolicySettings(
-            OriginAllowlist.parse(List.of("https://app.example.com")), false, List.of(), List.of(), List.of(), false)));
+    void aMemoizedOutcomeKeepsItsOriginsCounterAndItsCountReachesTheLearnedOrigins() throws Exception {
         try (Fixture f = Fixture.json()) {
             Reporter r = f.reporter;
+            DecisionMemo memo = new DecisionMemo(new Policy(new PolicySettings(
+                OriginAllowlist.parse(List.of("https://app.example.com")), false, List.of(), List.of(), List.of(), false)),
+                (outcome, n) -> r.counters().credentialsSent(outcome.learnedCounter(), n));
+            r.counters().addPending(tally -> memo.forEachCounted((outcome, n) ->
+                tally.credentialsSent(outcome.learnedCounter(), n)));
             Outcome trusted = null;
             for (int i = 0; i < 3; i++) {
                 // a fresh origin string each time, as a server hands it over
@@ -118,23 +126,23 @@ class CountersAndLearnedOriginsTest {
                     assertSame(trusted, o, "the memo's outcome for the same inputs");
                 }
                 trusted = o;
-                r.credentialsSent(origin, o);
+                Object counter = r.learnedCounter(origin, o);
+                assertSame(counter, o.learnedCounter(), "the origin's counter is kept with the outcome");
+                assertTrue(o.countResponse());
             }
-            assertNotNull(OutcomeCache.of(trusted.reportCache()).learned, "the origin's counter is kept with the outcome");
             r.credentialsSent("http://localhost:3000");
-            // an outcome without its counter yet (a first response) looks it up and keeps it
-            Outcome other = memo.judge(Fixture.get("https://evil.example", "/"), HeaderLines.ofPairs(200,
-                new String[] {"Access-Control-Allow-Origin", "https://evil.example", "Access-Control-Allow-Credentials", "true"}, 2));
-            assertNull(other.reportCache());
-            r.credentialsSent("https://evil.example", other);
-            r.credentialsSent("https://evil.example", other);
-            assertEquals(Map.of("https://app.example.com", 3L, "http://localhost:3000", 1L, "https://evil.example", 2L),
-                r.learnedOrigins());
+            assertEquals(Map.of("https://app.example.com", 3L, "http://localhost:3000", 1L), r.learnedOrigins(),
+                "held on the outcome, shown all the same");
+            memo.close();
+            assertFalse(trusted.countResponse(), "closed: a later response counts elsewhere");
+            r.counters().credentialsSent(r.learnedCounter("https://app.example.com", trusted), 1);
+            assertEquals(Map.of("https://app.example.com", 4L, "http://localhost:3000", 1L), r.learnedOrigins(),
+                "handed over once, and counted directly after");
         }
     }
 
     @Test
-    void anOriginBeyondTheCapIsNotKeptWithItsOutcome() {
+    void anOriginBeyondTheCapCountsAsOverflowWhereverItIsCounted() {
         try (Fixture f = Fixture.json()) {
             Reporter r = f.reporter;
             for (int i = 0; i < LearnedOrigins.MAX_ORIGINS; i++) {
@@ -144,11 +152,29 @@ class CountersAndLearnedOriginsTest {
                 List.of(), List.of(), List.of(), false)));
             Outcome o = memo.judge(Fixture.get("https://late.example", "/"), HeaderLines.ofPairs(200,
                 new String[] {"Access-Control-Allow-Origin", "https://late.example", "Access-Control-Allow-Credentials", "true"}, 2));
-            r.credentialsSent("https://late.example", o);
-            r.credentialsSent("https://late.example", o);
-            assertNull(o.reportCache(), "no counter to keep: the origin is only counted as overflow");
-            assertEquals(2L, r.counters().snapshot().get("learned-origins.overflow"));
+            Object counter = r.learnedCounter("https://late.example", o);
+            assertSame(counter, r.learnedCounter("https://late.example", o), "looked up once");
+            r.counters().credentialsSent(counter, 1);
+            r.counters().credentialsSent(counter, 1);
+            r.counters().addPending(tally -> tally.credentialsSent(counter, 5));
+            r.credentialsSent("https://later.example");
+            assertEquals(8L, r.counters().snapshot().get("learned-origins.overflow"));
             assertEquals(LearnedOrigins.MAX_ORIGINS, r.learnedOrigins().size());
+            assertNull(r.learnedOrigins().get("https://late.example"));
+        }
+    }
+
+    @Test
+    void noOriginIsCountedNowhere() {
+        try (Fixture f = Fixture.json()) {
+            Reporter r = f.reporter;
+            DecisionMemo memo = new DecisionMemo(new Policy(new PolicySettings(OriginAllowlist.empty(), false,
+                List.of(), List.of(), List.of(), false)));
+            Outcome o = memo.judge(Fixture.get("https://a.example", "/"), HeaderLines.ofPairs(200,
+                new String[] {"Access-Control-Allow-Origin", "*", "Access-Control-Allow-Credentials", "true"}, 2));
+            r.counters().credentialsSent(r.learnedCounter(null, o), 3);
+            assertEquals(Map.of(), r.learnedOrigins());
+            assertEquals(0L, r.counters().snapshot().get("learned-origins.overflow"));
         }
     }
 
