@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  * java -cp ... io.corsguard.bench.ColdPairs [kinds=compliant,violating,noOrigin] [pairs=40000]
- *     [evictKb=2048] [warm=1|0]
+ *     [evictKb=2048] [warm=1|0] [freshOrigin=0|1] [writeHead=0|1]
  * </pre>
  *
  * Prints, per server and kind, the median time of each variant and the median (with its 95 %
@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
  * {@code netty} is the response's advice alone (its baseline pushes and polls the queue the
  * request's advice would have filled); {@code netty-exchange} is both Netty advices of one
  * exchange against no agent at all. Not a JMH benchmark: JMH times whole iterations, not single
- * calls paired with another benchmark's.
+ * calls paired with another benchmark's. {@code freshOrigin} and {@code writeHead}: see
+ * {@link ColdAdviceBench}.
  */
 public final class ColdPairs {
 
@@ -37,6 +38,8 @@ public final class ColdPairs {
         int pairs = 40_000;
         int evictKb = 2048;
         boolean warmToo = true;
+        boolean freshOrigin = false;
+        boolean writeHead = false;
         for (String a : args) {
             String[] kv = a.split("=", 2);
             switch (kv[0]) {
@@ -44,17 +47,21 @@ public final class ColdPairs {
                 case "pairs": pairs = Integer.parseInt(kv[1]); break;
                 case "evictKb": evictKb = Integer.parseInt(kv[1]); break;
                 case "warm": warmToo = "1".equals(kv[1]); break;
+                case "freshOrigin": freshOrigin = "1".equals(kv[1]); break;
+                case "writeHead": writeHead = "1".equals(kv[1]); break;
                 default: throw new IllegalArgumentException("unknown argument " + a);
             }
         }
-        System.out.printf(Locale.ROOT, "# pairs=%d evictKb=%d java=%s%n", pairs, evictKb,
-            System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "# pairs=%d evictKb=%d freshOrigin=%d writeHead=%d java=%s%n", pairs, evictKb,
+            freshOrigin ? 1 : 0, writeHead ? 1 : 0, System.getProperty("java.version"));
         System.out.println("server\tkind\tcache\tbaseline_ns\tadvice_ns\tadded_median_ns\tadded_mean_ns\tmedian_ci95_ns");
         for (String kind : kinds) {
             ColdAdviceBench b = new ColdAdviceBench();
             b.kind = kind;
             b.cache = "cold";
             b.evictKb = evictKb;
+            b.freshOrigin = freshOrigin;
+            b.writeHead = writeHead;
             b.setUp();
             b.allocateEvictionBuffer();
             b.prepareBridgeInputs();
@@ -69,6 +76,8 @@ public final class ColdPairs {
                 LongSupplier exchange = () -> b.netty_exchange().status().code();
                 // compile both variants before timing (C2 after ~10k calls; plenty more here)
                 for (int i = 0; i < 200_000; i++) {
+                    // with freshOrigin, compiled as it is timed: a new Origin string per request
+                    b.nextRequest();
                     tomcatBase.getAsLong();
                     tomcat.getAsLong();
                     nettyBase.getAsLong();
@@ -101,6 +110,8 @@ public final class ColdPairs {
                 boolean isBase = (k == 0) == baseFirst;
                 if (cold) {
                     b.evictCaches();
+                } else {
+                    b.nextRequest();
                 }
                 long t0 = System.nanoTime();
                 sink += (isBase ? base : advice).getAsLong();
