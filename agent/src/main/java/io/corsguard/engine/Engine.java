@@ -54,22 +54,8 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
 
         @Override
         public void responses(Outcome outcome, long responses) {
-            reporter.counters().add(outcome.decision(), correctMode, responses);
-            if (credentials(outcome, correctMode)) {
-                reporter.counters().credentialsSent(outcome.learnedCounter(), responses);
-            }
+            reporter.counters().add(outcome, correctMode, responses);
         }
-    }
-
-    /**
-     * Whether a response judged with {@code outcome} leaves with credentials: as corrected when
-     * correct mode applies its operations, as written otherwise. The same for every response
-     * with it under one configuration, so the responses an outcome counted are all credentialed
-     * or none is.
-     */
-    private static boolean credentials(Outcome outcome, boolean correctMode) {
-        return correctMode && outcome.operations() != null ? outcome.credentialsAsCorrected()
-            : outcome.credentialsAsWritten();
     }
 
     private volatile State state;
@@ -106,10 +92,7 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
         s.memo.forEachCounted(new DecisionMemo.Fold() {
             @Override
             public void responses(Outcome outcome, long responses) {
-                tally.add(outcome.decision(), s.correctMode, responses);
-                if (credentials(outcome, s.correctMode)) {
-                    tally.credentialsSent(outcome.learnedCounter(), responses);
-                }
+                tally.add(outcome, s.correctMode, responses);
             }
         });
     }
@@ -150,7 +133,7 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
             written = HeaderLines.ofPairs(status, lines, lineCount);
             outcome = s.memo.judge(facts, written);
         }
-        boolean credentials = credentials(outcome, s.correctMode);
+        boolean credentials = outcome.credentialsSent(s.correctMode);
         // found before the response is counted on the outcome, so that its count has a place to go
         Object learnedCounter = credentials ? reporter.learnedCounter(request.origin, outcome) : null;
         // one update on the outcome instead of the shared judged, corrected and violation counters
@@ -159,7 +142,7 @@ public final class Engine implements CorsGuardHandler, Counters.Pending {
         if (!counted) {
             reporter.responseJudged();
             if (credentials) {
-                reporter.counters().credentialsSent(learnedCounter, 1);
+                reporter.counters().credentialsSent(learnedCounter);
             }
         }
         Decision decision = outcome.decision();

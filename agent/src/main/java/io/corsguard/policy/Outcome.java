@@ -75,6 +75,15 @@ public final class Outcome {
     }
 
     /**
+     * Whether a response judged with this outcome leaves with credentials: as corrected when
+     * correct mode applies its operations, as written otherwise. The same for every response with
+     * it under one configuration, so the responses it counted all sent credentials or none did.
+     */
+    public boolean credentialsSent(boolean correctMode) {
+        return correctMode && operations != null ? credentialsAsCorrected : credentialsAsWritten;
+    }
+
+    /**
      * What the reporter keeps for this outcome so that the next response with it is counted
      * without lookups (its origin's learned-origin counter, the dedupe windows its violations were
      * counted into); {@code null} until then. Opaque here: the policy never reads it. A memoized

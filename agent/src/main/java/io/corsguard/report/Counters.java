@@ -2,6 +2,7 @@ package io.corsguard.report;
 
 import io.corsguard.policy.Action;
 import io.corsguard.policy.Decision;
+import io.corsguard.policy.Outcome;
 import io.corsguard.policy.Rule;
 import io.corsguard.policy.Violation;
 
@@ -114,10 +115,15 @@ public final class Counters {
             Counters.count(decision, correctMode, n, this);
         }
 
-        /**
-         * {@code n} responses that sent credentials, counted where {@code learnedCounter} (an
-         * outcome's, from {@link Reporter#learnedCounter}) says, see {@link Counters#credentialsSent}.
-         */
+        /** {@code n} responses held on a memoized {@code outcome}, see {@link Counters#add(Outcome, boolean, long)}. */
+        public void add(Outcome outcome, boolean correctMode, long n) {
+            add(outcome.decision(), correctMode, n);
+            if (outcome.credentialsSent(correctMode)) {
+                credentialsSent(outcome.learnedCounter(), n);
+            }
+        }
+
+        /** {@code n} responses that sent credentials, where {@code learnedCounter} says ({@link Reporter#learnedCounter}). */
         public void credentialsSent(Object learnedCounter, long n) {
             if (learnedCounter instanceof LearnedOrigins.Count) {
                 String key = ((LearnedOrigins.Count) learnedCounter).key;
@@ -197,14 +203,23 @@ public final class Counters {
     }
 
     /**
-     * Folds in {@code n} responses that sent credentials, held on a memoized outcome until now:
-     * counted where {@code learnedCounter} says ({@link Reporter#learnedCounter}: the origin's
-     * learned count, {@code learned-origins.overflow}, or nowhere).
+     * Folds in {@code n} responses counted on a memoized {@code outcome}: {@link #add(Decision,
+     * boolean, long)} with its decision, and, when they left with credentials, their origin's
+     * learned count ({@link Outcome#learnedCounter()}).
      */
-    public void credentialsSent(Object learnedCounter, long n) {
-        if (n > 0) {
-            learned.add(learnedCounter, n);
+    public void add(Outcome outcome, boolean correctMode, long n) {
+        add(outcome.decision(), correctMode, n);
+        if (n > 0 && outcome.credentialsSent(correctMode)) {
+            learned.add(outcome.learnedCounter(), n);
         }
+    }
+
+    /**
+     * One response that sent credentials and was not counted on its outcome: counted where
+     * {@code learnedCounter} says ({@link Reporter#learnedCounter}).
+     */
+    public void credentialsSent(Object learnedCounter) {
+        learned.add(learnedCounter, 1);
     }
 
     LearnedOrigins learned() {

@@ -112,9 +112,8 @@ class CountersAndLearnedOriginsTest {
             Reporter r = f.reporter;
             DecisionMemo memo = new DecisionMemo(new Policy(new PolicySettings(
                 OriginAllowlist.parse(List.of("https://app.example.com")), false, List.of(), List.of(), List.of(), false)),
-                (outcome, n) -> r.counters().credentialsSent(outcome.learnedCounter(), n));
-            r.counters().addPending(tally -> memo.forEachCounted((outcome, n) ->
-                tally.credentialsSent(outcome.learnedCounter(), n)));
+                (outcome, n) -> r.counters().add(outcome, false, n));
+            r.counters().addPending(tally -> memo.forEachCounted((outcome, n) -> tally.add(outcome, false, n)));
             Outcome trusted = null;
             for (int i = 0; i < 3; i++) {
                 // a fresh origin string each time, as a server hands it over
@@ -135,7 +134,7 @@ class CountersAndLearnedOriginsTest {
                 "held on the outcome, shown all the same");
             memo.close();
             assertFalse(trusted.countResponse(), "closed: a later response counts elsewhere");
-            r.counters().credentialsSent(r.learnedCounter("https://app.example.com", trusted), 1);
+            r.counters().credentialsSent(r.learnedCounter("https://app.example.com", trusted));
             assertEquals(Map.of("https://app.example.com", 4L, "http://localhost:3000", 1L), r.learnedOrigins(),
                 "handed over once, and counted directly after");
         }
@@ -154,8 +153,8 @@ class CountersAndLearnedOriginsTest {
                 new String[] {"Access-Control-Allow-Origin", "https://late.example", "Access-Control-Allow-Credentials", "true"}, 2));
             Object counter = r.learnedCounter("https://late.example", o);
             assertSame(counter, r.learnedCounter("https://late.example", o), "looked up once");
-            r.counters().credentialsSent(counter, 1);
-            r.counters().credentialsSent(counter, 1);
+            r.counters().credentialsSent(counter);
+            r.counters().credentialsSent(counter);
             r.counters().addPending(tally -> tally.credentialsSent(counter, 5));
             r.credentialsSent("https://later.example");
             assertEquals(8L, r.counters().snapshot().get("learned-origins.overflow"));
@@ -172,7 +171,9 @@ class CountersAndLearnedOriginsTest {
                 List.of(), List.of(), List.of(), false)));
             Outcome o = memo.judge(Fixture.get("https://a.example", "/"), HeaderLines.ofPairs(200,
                 new String[] {"Access-Control-Allow-Origin", "*", "Access-Control-Allow-Credentials", "true"}, 2));
-            r.counters().credentialsSent(r.learnedCounter(null, o), 3);
+            Object nowhere = r.learnedCounter(null, o);
+            r.counters().credentialsSent(nowhere);
+            r.counters().addPending(tally -> tally.credentialsSent(nowhere, 3));
             assertEquals(Map.of(), r.learnedOrigins());
             assertEquals(0L, r.counters().snapshot().get("learned-origins.overflow"));
         }
