@@ -99,11 +99,11 @@ public final class DecisionMemo {
             return e.outcome;
         }
         Entry fresh = new Entry(hash, request, response, policy);
-        fresh.outcome.open();
+        fresh.outcome.openCount();
         if (!slots.compareAndSet(slot, e, fresh)) {
             // another thread replaced the slot first: this outcome is never published, so it
             // counts nothing (its caller counts in the shared counters)
-            fresh.outcome.close();
+            fresh.outcome.closeCount();
             return fresh.outcome;
         }
         if (e != null) {
@@ -146,7 +146,7 @@ public final class DecisionMemo {
     }
 
     private void handOver(Outcome outcome) {
-        long n = outcome.close();
+        long n = outcome.closeCount();
         if (n > 0) {
             fold.responses(outcome, n);
         }

@@ -1,8 +1,6 @@
 package io.corsguard.policy;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import io.corsguard.concurrent.StripedCount;
 
 /**
  * A decision together with everything that follows from it and the written lines alone: the
@@ -13,27 +11,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * except for what the reporter keeps on it ({@link #reportCache()}, {@link #learnedCounter()})
  * and its count of responses ({@link #countResponse()}).
  */
-public final class Outcome {
-    /**
-     * {@link #responses} of a closed outcome: far enough below zero that no number of later
-     * increments brings it back to a count.
-     */
-    private static final long CLOSED = Long.MIN_VALUE / 2;
-    private static final AtomicLongFieldUpdater<Outcome> RESPONSES =
-        AtomicLongFieldUpdater.newUpdater(Outcome.class, "responses");
-    private static final AtomicReferenceFieldUpdater<Outcome, AtomicLongArray> STRIPES =
-        AtomicReferenceFieldUpdater.newUpdater(Outcome.class, AtomicLongArray.class, "stripes");
-    /**
-     * Stripes of a contended count: a power of two, at least twice the processors (so that a
-     * server's threads mostly get one each), at most 32.
-     */
-    private static final int STRIPE_COUNT =
-        Math.min(32, Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
-    /** Longs between two stripes: 64 bytes, a cache line each. */
-    private static final int STRIDE = 8;
-    /** {@link #stripes} of a closed outcome that had none: no stripe may be made any more. */
-    private static final AtomicLongArray CLOSED_STRIPES = new AtomicLongArray(0);
-
+public final class Outcome extends StripedCount {
     private final Decision decision;
     private final String[] operations;
     private final HeaderLines corrected;
@@ -43,19 +21,9 @@ public final class Outcome {
     private volatile Object reportCache;
     /** See {@link #learnedCounter()}. */
     private volatile Object learnedCounter;
-    /**
-     * Responses counted with this outcome and not yet folded into the shared counters; or, once
-     * {@link #close() closed}, {@link #CLOSED} plus the increments that came too late (their
-     * callers count elsewhere). Open only while its memo holds it.
-     */
-    private volatile long responses = CLOSED;
-    /**
-     * The count spread over stripes once two threads collided on {@link #responses} (each stripe
-     * open or closed like it, see {@link #close()}); {@code null} until then.
-     */
-    private volatile AtomicLongArray stripes;
-
     Outcome(Decision decision, HeaderLines written) {
+        // closed until its memo opens it: an outcome that is not memoized counts nothing
+        super(false);
         this.decision = decision;
         HeaderPatch patch = decision == null ? HeaderPatch.empty() : decision.patch();
         this.operations = patch.isEmpty() ? null : patch.operationsShared();
@@ -136,91 +104,31 @@ public final class Outcome {
     /**
      * Counts one more response with this outcome, here instead of in the shared counters: one
      * atomic update on a line the caller has just read, where the shared counters cost one per
-     * counter (judged, corrected, one per violation). Once two threads collide on it, the count is
-     * spread over stripes, one cache line each, as a {@code LongAdder}'s: a single count written
-     * by every server thread made the compliant path 3-5 times slower with two threads
-     * (BENCHMARKS.md section 16). {@code false} when the outcome is closed
-     * (evicted from its memo, its configuration replaced, or never memoized): the caller then
-     * counts the response in the shared counters itself. Lossless: an increment lands either
-     * before {@link #close()}, which hands it over, or after, and is refused.
+     * counter (judged, corrected, one per violation); spread over stripes once server threads
+     * collide on it ({@link StripedCount}). {@code false} when the outcome is closed (evicted
+     * from its memo, its configuration replaced, or never memoized): the caller then counts the
+     * response in the shared counters itself. Lossless: an increment lands either before
+     * {@link #closeCount()}, which hands it over, or after, and is refused.
      */
     public boolean countResponse() {
-        AtomicLongArray s = stripes;
-        if (s == null) {
-            long n = responses;
-            if (n < 0) {
-                return false;
-            }
-            if (RESPONSES.compareAndSet(this, n, n + 1)) {
-                return true;
-            }
-            // another thread counted at the same moment (or the outcome was just closed): from
-            // now on each thread counts on a stripe of its own, as a LongAdder does, so that
-            // server threads answering the same origin do not all write one cache line
-            s = stripes();
-        }
-        if (s == CLOSED_STRIPES) {
-            return false;
-        }
-        // consecutive ids for a server's threads, made together: mostly a stripe each
-        int stripe = (int) Thread.currentThread().getId() & (STRIPE_COUNT - 1);
-        return s.incrementAndGet(stripe * STRIDE) > 0;
-    }
-
-    /** The stripes, made now if there are none yet ({@link #CLOSED_STRIPES} once closed). */
-    AtomicLongArray stripes() {
-        AtomicLongArray s = stripes;
-        if (s == null) {
-            AtomicLongArray fresh = new AtomicLongArray(STRIPE_COUNT * STRIDE);
-            s = STRIPES.compareAndSet(this, null, fresh) ? fresh : stripes;
-        }
-        return s;
+        return tryIncrement();
     }
 
     /** Responses counted here and not yet handed over; 0 once closed. */
     public long responsesCounted() {
-        long n = responses;
-        long total = n < 0 ? 0 : n;
-        AtomicLongArray s = stripes;
-        if (s != null) {
-            for (int i = 0; i < s.length(); i += STRIDE) {
-                long m = s.get(i);
-                total += m < 0 ? 0 : m;
-            }
-        }
-        return total;
+        return pending();
     }
 
     /** Opens the count (the memo, before it publishes the outcome). */
-    void open() {
-        responses = 0;
+    void openCount() {
+        open();
     }
 
     /**
      * Stops counting here and returns the responses counted so far, for the caller to fold into
      * the shared counters; 0 when already closed, so that closing twice hands nothing over twice.
      */
-    long close() {
-        long n = RESPONSES.getAndSet(this, CLOSED);
-        long total = n < 0 ? 0 : n;
-        // no stripes may be made once this has looked: an increment lands on a cell closed here
-        // (counted before, refused after) or finds CLOSED_STRIPES
-        AtomicLongArray s = stripes;
-        if (s == null && !STRIPES.compareAndSet(this, null, CLOSED_STRIPES)) {
-            s = stripes;
-        }
-        if (s != null) {
-            for (int i = 0; i < s.length(); i += STRIDE) {
-                long m = s.getAndSet(i, CLOSED);
-                total += m < 0 ? 0 : m;
-            }
-        }
-        return total;
-    }
-
-    /** Whether the count was spread over stripes (for tests). */
-    boolean striped() {
-        AtomicLongArray s = stripes;
-        return s != null && s != CLOSED_STRIPES;
+    long closeCount() {
+        return Math.max(0, close());
     }
 }

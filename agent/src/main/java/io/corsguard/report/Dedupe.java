@@ -1,5 +1,6 @@
 package io.corsguard.report;
 
+import io.corsguard.concurrent.StripedCount;
 import io.corsguard.policy.Action;
 import io.corsguard.policy.HeaderLines;
 import io.corsguard.policy.RequestFacts;
@@ -19,9 +20,10 @@ import java.util.function.LongSupplier;
  * bump a counter; the first occurrence after the window (or a sweep, {@link #flush}) writes one
  * folded line whose count is the occurrences since the previous line.
  *
- * <p>Lock-free: a {@link ConcurrentHashMap} of windows, each an {@link AtomicLong} of pending
- * occurrences that is set to -1 when the window is closed, so an increment never races into a
- * window whose count was already written. Bounded: at most {@link #MAX_KEYS} windows and
+ * <p>Lock-free: a {@link ConcurrentHashMap} of windows, each a {@link StripedCount} of pending
+ * occurrences that is closed when the window is, so an increment never races into a window whose
+ * count was already written, and that server threads repeating one violation do not all write
+ * on one cache line. Bounded: at most {@link #MAX_KEYS} windows and
  * {@link #MAX_CHARS} characters of kept line bodies; beyond that a violation is written
  * without dedupe and counted as overflow, so random hostile origins cannot grow memory.
  *
@@ -84,7 +86,7 @@ final class Dedupe {
         int i = 0;
         if (hint != null && hint.length == n) {
             // an open window is always its key's current one: replacing or dropping it closes it first
-            while (i < n && now - hint[i].start < window && hint[i].tryIncrement()) {
+            while (i < n && now - hint[i].start < window && hint[i].count()) {
                 i++;
             }
             if (i == n) {
@@ -147,14 +149,14 @@ final class Dedupe {
                 continue; // another thread opened this window first: count into it
             }
             if (now - w.start < window) {
-                if (w.tryIncrement()) {
+                if (w.count()) {
                     return w;
                 }
                 // closed by another thread that is replacing or dropping it: look again
                 Thread.yield();
                 continue;
             }
-            long pending = w.close();
+            long pending = w.closeWindow();
             if (pending < 0) {
                 Thread.yield();
                 continue;
@@ -184,7 +186,7 @@ final class Dedupe {
             Map.Entry<Key, Window> e = it.next();
             Window w = e.getValue();
             if (now - w.start >= window) {
-                long pending = w.close();
+                long pending = w.closeWindow();
                 if (pending >= 0) {
                     // only the closer removes a window, so this cannot drop a fresh one
                     windows.remove(e.getKey(), w);
@@ -194,7 +196,7 @@ final class Dedupe {
                     }
                 }
             } else if (all) {
-                long pending = w.drain();
+                long pending = w.drainWindow();
                 if (pending > 0) {
                     sink.write(w.body, pending, true);
                 }
@@ -203,46 +205,32 @@ final class Dedupe {
     }
 
     /** One open window: the kept line body and the occurrences folded since its last line (-1: closed). */
-    static final class Window extends AtomicLong {
-        private static final long serialVersionUID = 1L;
+    static final class Window extends StripedCount {
         final long start;
         final String body;
         /** The site of the key the window was opened under. */
         final Site site;
 
         Window(long start, String body, Site site) {
+            super(true);
             this.start = start;
             this.body = body;
             this.site = site;
         }
 
-        boolean tryIncrement() {
-            for (;;) {
-                long p = get();
-                if (p < 0) {
-                    return false;
-                }
-                if (compareAndSet(p, p + 1)) {
-                    return true;
-                }
-            }
+        /** Counts one occurrence; {@code false} when the window is closed. */
+        boolean count() {
+            return tryIncrement();
         }
 
         /** Closes the window; returns its pending count, or -1 when another thread closed it. */
-        long close() {
-            return getAndSet(-1);
+        long closeWindow() {
+            return close();
         }
 
-        long drain() {
-            for (;;) {
-                long p = get();
-                if (p <= 0) {
-                    return 0;
-                }
-                if (compareAndSet(p, 0)) {
-                    return p;
-                }
-            }
+        /** Takes the pending count, leaving the window open. */
+        long drainWindow() {
+            return drain();
         }
     }
 

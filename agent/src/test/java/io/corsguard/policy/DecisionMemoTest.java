@@ -267,50 +267,6 @@ class DecisionMemoTest {
         assertEquals(5L, handed.total.get());
     }
 
-    /**
-     * A count spread over stripes (as after two threads collided on it) is shown and handed over
-     * whole, base and stripes, once; after close no stripe counts any more.
-     */
-    @Test
-    void aCountSpreadOverStripesIsHandedOverWholeAndRefusedAfterClose() throws Exception {
-        Handed handed = new Handed();
-        DecisionMemo memo = new DecisionMemo(PolicyTest.settings().policy(), 1, handed);
-        Outcome e = judge(memo, PolicyTest.E);
-        assertTrue(e.countResponse());
-        assertTrue(e.countResponse());
-        assertFalse(e.striped());
-        e.stripes();
-        assertTrue(e.striped());
-        for (int i = 0; i < 3; i++) {
-            assertTrue(e.countResponse());
-        }
-        AtomicLong countedByOther = new AtomicLong();
-        Thread other = new Thread(() -> {
-            for (int i = 0; i < 4; i++) {
-                if (e.countResponse()) {
-                    countedByOther.incrementAndGet();
-                }
-            }
-        });
-        other.start();
-        other.join();
-        assertEquals(4, countedByOther.get());
-        assertEquals(Map.of(e, 9L), held(memo), "two on the count itself, seven on stripes");
-        judge(memo, PolicyTest.T); // one slot: evicts e
-        assertEquals(Map.of(e, 9L), handed.byOutcome);
-        assertFalse(e.countResponse(), "closed: a stripe refuses too");
-        assertEquals(0, e.responsesCounted());
-        memo.close();
-        assertEquals(9L, handed.byOutcome.get(e), "handed over once");
-
-        // closed before any stripe was made: none can be made after
-        Outcome t = judge(memo, "https://t2.example");
-        assertFalse(t.countResponse());
-        t.stripes();
-        assertFalse(t.striped());
-        assertFalse(t.countResponse());
-    }
-
     @Test
     void anOutcomeThatIsNotRememberedCountsNothing() {
         DecisionMemo memo = new DecisionMemo(PolicyTest.settings().policy(), 4, new Handed());
@@ -325,16 +281,6 @@ class DecisionMemoTest {
      */
     @Test
     void noResponseIsLostOrCountedTwiceWhileEntriesAreEvictedConcurrently() throws Exception {
-        countConcurrently(false);
-    }
-
-    /** The same, with outcomes spread over stripes now and then while others count and evict them. */
-    @Test
-    void noResponseIsLostOrCountedTwiceOnStripesWhileEntriesAreEvictedConcurrently() throws Exception {
-        countConcurrently(true);
-    }
-
-    private static void countConcurrently(boolean spread) throws Exception {
         Handed handed = new Handed();
         DecisionMemo memo = new DecisionMemo(PolicyTest.settings().policy(), 2, handed);
         String[] origins = {PolicyTest.E, PolicyTest.T, "https://a.example", "https://b.example", "https://c.example"};
@@ -353,11 +299,7 @@ class DecisionMemoTest {
                     for (int i = 0; i < perThread; i++) {
                         // mostly the same two inputs (kept), now and then the others (evicting)
                         String origin = origins[random.nextInt(8) < 6 ? random.nextInt(2) : 2 + random.nextInt(3)];
-                        Outcome o = judge(memo, origin);
-                        if (spread && random.nextInt(16) == 0) {
-                            o.stripes();
-                        }
-                        if (!o.countResponse()) {
+                        if (!judge(memo, origin).countResponse()) {
                             mine++;
                         }
                     }
