@@ -24,9 +24,13 @@ public abstract class StripedCount {
         AtomicLongFieldUpdater.newUpdater(StripedCount.class, "count");
     private static final AtomicReferenceFieldUpdater<StripedCount, AtomicLongArray> STRIPES =
         AtomicReferenceFieldUpdater.newUpdater(StripedCount.class, AtomicLongArray.class, "stripes");
-    /** A power of two, at least twice the processors (so that a server's threads mostly get one each), at most 32. */
+    /**
+     * A power of two, at least twice the processors (so that a server's threads mostly get one
+     * each), at most 8: a contended count then holds at most 512 bytes of stripes, and the dedupe
+     * windows (up to 10 000) at most 5 MB if every one of them were contended.
+     */
     private static final int STRIPE_COUNT =
-        Math.min(32, Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
+        Math.min(8, Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
     /** Longs between two stripes: 64 bytes, a cache line each. */
     private static final int STRIDE = 8;
     /** {@link #stripes} of a count closed before it had any: none may be made any more. */
