@@ -37,6 +37,41 @@ class RequestQueueTest {
         assertEquals(0, q.size());
     }
 
+    /**
+     * Bursts of pipelined requests of random length (beyond capacity too), each answered in part
+     * or whole before the next burst, against a plain model: a request is held when fewer than
+     * CAPACITY were pending at its arrival, and its response then gets it, else nothing.
+     */
+    @Test
+    void random_bursts_pair_as_a_bounded_fifo_would() {
+        java.util.Random random = new java.util.Random(42);
+        RequestQueue q = new RequestQueue();
+        java.util.ArrayDeque<CapturedRequest> model = new java.util.ArrayDeque<>();
+        java.util.List<CapturedRequest> expected = new java.util.ArrayList<>();
+        java.util.List<CapturedRequest> got = new java.util.ArrayList<>();
+        int next = 0;
+        for (int round = 0; round < 2_000; round++) {
+            int burst = random.nextInt(4) == 0 ? random.nextInt(RequestQueue.CAPACITY + 20) : random.nextInt(3);
+            for (int i = 0; i < burst; i++) {
+                CapturedRequest r = random.nextInt(5) == 0 ? CapturedRequest.NO_ORIGIN : req(next++);
+                // ArrayDeque holds no null: an overflowed request is modelled by a marker
+                model.add(model.size() < RequestQueue.CAPACITY ? r : OVERFLOWED);
+                q.push(r);
+            }
+            int answers = random.nextBoolean() ? model.size() : random.nextInt(model.size() + 1);
+            for (int i = 0; i < answers; i++) {
+                CapturedRequest m = model.poll();
+                expected.add(m == OVERFLOWED ? null : m);
+                got.add(q.poll());
+            }
+            assertEquals(model.size() - java.util.Collections.frequency(model, OVERFLOWED), q.size(), "round " + round);
+        }
+        assertEquals(expected, got);
+        assertFalse(q.isBroken());
+    }
+
+    private static final CapturedRequest OVERFLOWED = req(-1);
+
     @Test
     void the_ring_wraps_around_without_losing_order() {
         RequestQueue q = new RequestQueue();
