@@ -182,8 +182,12 @@ public final class Reporter implements AutoCloseable {
         }
     }
 
-    /** Records that a response to {@code origin} left with {@code Access-Control-Allow-Credentials: true}. */
-    public void credentialsSent(String origin) {
+    /**
+     * Records that a response to {@code origin} left with {@code Access-Control-Allow-Credentials:
+     * true}: the engine's two steps ({@link #learnedCounter}, {@link Counters#credentialsSent}) in
+     * one, without an outcome. For this package's tests; the engine always has an outcome.
+     */
+    void credentialsSent(String origin) {
         learned.credentialsSent(origin);
     }
 
