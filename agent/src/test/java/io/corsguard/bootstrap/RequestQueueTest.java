@@ -5,6 +5,12 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,11 +50,11 @@ class RequestQueueTest {
      */
     @Test
     void random_bursts_pair_as_a_bounded_fifo_would() {
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         RequestQueue q = new RequestQueue();
-        java.util.ArrayDeque<CapturedRequest> model = new java.util.ArrayDeque<>();
-        java.util.List<CapturedRequest> expected = new java.util.ArrayList<>();
-        java.util.List<CapturedRequest> got = new java.util.ArrayList<>();
+        ArrayDeque<CapturedRequest> model = new ArrayDeque<>();
+        List<CapturedRequest> expected = new ArrayList<>();
+        List<CapturedRequest> got = new ArrayList<>();
         int next = 0;
         for (int round = 0; round < 2_000; round++) {
             int burst = random.nextInt(4) == 0 ? random.nextInt(RequestQueue.CAPACITY + 20) : random.nextInt(3);
@@ -64,7 +70,7 @@ class RequestQueueTest {
                 expected.add(m == OVERFLOWED ? null : m);
                 got.add(q.poll());
             }
-            assertEquals(model.size() - java.util.Collections.frequency(model, OVERFLOWED), q.size(), "round " + round);
+            assertEquals(model.size() - Collections.frequency(model, OVERFLOWED), q.size(), "round " + round);
         }
         assertEquals(expected, got);
         assertFalse(q.isBroken());
