@@ -78,6 +78,13 @@ public final class AgentLauncher {
     }
 
     private static File agentJar() throws URISyntaxException {
-        return new File(AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        File jar = new File(AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (!jar.isFile()) {
+            // e.g. the agent's classes directory ahead of the jar on the class path: say so, rather
+            // than the FileNotFoundException opening it as a jar would give
+            throw new IllegalStateException("the agent's launcher was loaded from " + jar
+                + ", not from the agent jar: the agent's own classes must not be on the application's class path");
+        }
+        return jar;
     }
 }
