@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Paired ratios to no agent from run-ab.sh's slices (ab.tsv), as Markdown.
 
-usage: summarize-ab.py RESULTS_DIR [BASE_CONFIG]
+usage: summarize-ab.py RESULTS_DIR[+RESULTS_DIR...] [BASE_CONFIG]
 
 Each configuration's slice is divided by the BASE_CONFIG (default `none`) slice of the same
 round, server and kind, which ran seconds before or after it, so the machine's slow drift
@@ -10,6 +10,12 @@ confidence interval of the median (order statistics of the binomial), the geomet
 a 95 % interval (t on the logs), and the ratio of the totals (all requests over all CPU ticks of
 the run). Also the JIT compiler and GC ticks inside the measured slices: near zero means the
 servers were warm.
+
+Several runs joined with `+` (the same CONFIGS with ".N" tags, e.g. two runs of six JVM starts
+each) are read as one: the second run's rounds follow the first's and its tags are renumbered
+after them (none.1..6 become none.7..12), so the JVM-start table pools every JVM start. Each
+JVM's level is still taken against the base group of its own rounds, that is of its own run.
+The per-round tables compare with BASE_CONFIG (none.1), hence cover the first run only.
 """
 import csv
 import math
@@ -89,7 +95,7 @@ def starts(rows, configs, keys, rounds, base):
     print("| server, kind | metric | group | level of each JVM | group ratio [95 % CI, JVM starts] | rounds only [95 % CI] | between-JVM sd / within-JVM sd of a slice |")
     print("|---|---|---|---|---|---|---|")
     for server, kind in keys:
-        for col, label, _ in METRICS[:2]:
+        for col, label, _ in METRICS:
             levels, within, logs = {}, [], {}
             for c in configs:
                 if "." not in c:
@@ -134,14 +140,34 @@ def starts(rows, configs, keys, rounds, base):
                       f"{math.sqrt(pooled):.3f} / {wsd:.3f} |")
 
 
+def read_runs(dirs):
+    """The rows of one or more runs as one run (see the module's doc)."""
+    rows, round_offset, tag_offset = [], 0, 0
+    for d in dirs:
+        run = read(os.path.join(d, "ab.tsv"))
+        tags = [int(r["config"].split(".", 1)[1]) for r in run
+                if "." in r["config"] and r["config"].split(".", 1)[1].isdigit()]
+        for r in run:
+            r = dict(r)
+            r["round"] = str(int(r["round"]) + round_offset)
+            name, dot, tag = r["config"].partition(".")
+            if dot and tag.isdigit():
+                r["config"] = f"{name}.{int(tag) + tag_offset}"
+            rows.append(r)
+        round_offset = max(int(r["round"]) for r in rows)
+        tag_offset += max(tags, default=0)
+    return rows
+
+
 def main():
-    d = sys.argv[1]
+    dirs = sys.argv[1].split("+")
     base = sys.argv[2] if len(sys.argv) > 2 else "none"
-    rows = read(os.path.join(d, "ab.tsv"))
-    if os.path.exists(os.path.join(d, "env.txt")):
-        print("```")
-        print(open(os.path.join(d, "env.txt")).read().rstrip())
-        print("```")
+    rows = read_runs(dirs)
+    for d in dirs:
+        if os.path.exists(os.path.join(d, "env.txt")):
+            print("```")
+            print(open(os.path.join(d, "env.txt")).read().rstrip())
+            print("```")
     configs, keys = [], []
     for r in rows:
         if r["config"] not in configs:
