@@ -144,18 +144,17 @@ def read_runs(dirs):
     """The rows of one or more runs as one run (see the module's doc)."""
     rows, round_offset, tag_offset = [], 0, 0
     for d in dirs:
-        run = read(os.path.join(d, "ab.tsv"))
-        tags = [int(r["config"].split(".", 1)[1]) for r in run
-                if "." in r["config"] and r["config"].split(".", 1)[1].isdigit()]
-        for r in run:
+        last_tag = 0
+        for r in read(os.path.join(d, "ab.tsv")):
             r = dict(r)
             r["round"] = str(int(r["round"]) + round_offset)
             name, dot, tag = r["config"].partition(".")
             if dot and tag.isdigit():
+                last_tag = max(last_tag, int(tag))
                 r["config"] = f"{name}.{int(tag) + tag_offset}"
             rows.append(r)
         round_offset = max(int(r["round"]) for r in rows)
-        tag_offset += max(tags, default=0)
+        tag_offset += last_tag
     return rows
 
 
