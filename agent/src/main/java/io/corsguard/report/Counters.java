@@ -234,11 +234,14 @@ public final class Counters {
     /** The cells and what is pending, at least what the last read showed. */
     private synchronized Tally read() {
         Tally t = new Tally();
-        t.judged = judged.sum();
+        // judged last: every writer adds to judged before corrected and the pairs (add, and
+        // countJudged before violations), so a read in the other order can never show more
+        // corrected than judged, not even when a memo hands over its counts in between
         t.corrected = corrected.sum();
         for (int i = 0; i < pairs.length; i++) {
             t.pairs[i] = pairs[i].sum();
         }
+        t.judged = judged.sum();
         t.learnedOverflow = learnedOverflow.sum();
         learned.sums(t.learned);
         // the cells first: a count handed over between the two reads is missed by this one

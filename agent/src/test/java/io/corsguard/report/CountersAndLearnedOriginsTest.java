@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -288,6 +289,37 @@ class CountersAndLearnedOriginsTest {
             assertEquals(3, c.corrected());
             assertEquals(3, c.rule(Rule.CG003));
             assertEquals(3, c.action(Action.ADD_VARY));
+        }
+    }
+
+    /**
+     * A memo hands its counts over while reads run (a reload does this with every outcome at
+     * once): no read may show more corrected responses than judged ones. Reading the judged cell
+     * before the corrected one showed a hand-over's corrected responses without its judged ones.
+     */
+    @Test
+    void aReadNeverShowsMoreCorrectedThanJudged() throws Exception {
+        Counters c = new Counters();
+        Decision d = new Decision(List.of(new Violation(Rule.CG003, Action.STRIP_CREDENTIALS)),
+            HeaderPatch.builder().remove("Access-Control-Allow-Credentials").build());
+        AtomicBoolean done = new AtomicBoolean();
+        Thread handOver = new Thread(() -> {
+            while (!done.get()) {
+                c.add(d, true, 100_000);
+            }
+        });
+        handOver.start();
+        try {
+            for (int i = 0; i < 200_000; i++) {
+                Map<String, Long> s = c.snapshot();
+                long judged = s.get("responses.judged");
+                long corrected = s.get("responses.corrected");
+                assertTrue(corrected <= judged, "read " + i + ": corrected " + corrected + " > judged " + judged);
+                assertTrue(s.get("rule.CG003") <= judged, "read " + i + ": CG003 " + s.get("rule.CG003") + " > judged " + judged);
+            }
+        } finally {
+            done.set(true);
+            handOver.join();
         }
     }
 }
