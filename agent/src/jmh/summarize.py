@@ -5,6 +5,7 @@ usage: summarize.py RESULTS_DIR...   (reads load.tsv and startup.tsv in each, po
 """
 import csv
 import os
+import random
 import statistics
 import sys
 
@@ -131,6 +132,37 @@ def startup_table(rows):
                 base_cpu = mc
             line += f" {mc:.0f} [{spread(cs, '%.0f')}] | " + ("%+.0f" % (mc - base_cpu) if base_cpu is not None else "-") + " |"
         out.append(line)
+    return out + otel_share_table(rows)
+
+
+def otel_share_table(rows, resamples=10000):
+    """Each agent configuration's start-up addition as a share of the OpenTelemetry agent's
+    (medians), with a bootstrap 95 % interval: every configuration's runs resampled with
+    replacement, seeded, so the same runs give the same interval. Also the share by CPU ms."""
+    def column(cfg, col):
+        return [float(r[col]) for r in rows if r["config"] == cfg and r.get(col)]
+
+    def share(add, none, otel):
+        return (med(add) - med(none)) / (med(otel) - med(none))
+
+    none, otel = column("none", "ms_to_first_200_both"), column("otel", "ms_to_first_200_both")
+    if not none or not otel:
+        return []
+    rng = random.Random(1)
+    out = ["", f"Share of the OpenTelemetry agent's addition (medians; bootstrap 95 % interval over {resamples} resamples of each configuration's runs):", "",
+           "| config | share of `otel`'s addition [95 %] | by CPU ms |", "|---|---|---|"]
+    for cfg in CONFIGS:
+        if cfg in ("none", "otel"):
+            continue
+        xs = column(cfg, "ms_to_first_200_both")
+        if not xs:
+            continue
+        boot = sorted(share([rng.choice(xs) for _ in xs], [rng.choice(none) for _ in none],
+                            [rng.choice(otel) for _ in otel]) for _ in range(resamples))
+        lo, hi = boot[int(0.025 * resamples)], boot[int(0.975 * resamples) - 1]
+        cs, cn, co = column(cfg, "cpu_ms_at_ready"), column("none", "cpu_ms_at_ready"), column("otel", "cpu_ms_at_ready")
+        by_cpu = "%.1f %%" % (100 * share(cs, cn, co)) if cs and cn and co else "-"
+        out.append(f"| {cfg} | {100 * share(xs, none, otel):.1f} % [{100 * lo:.1f}–{100 * hi:.1f}] | {by_cpu} |")
     return out
 
 
