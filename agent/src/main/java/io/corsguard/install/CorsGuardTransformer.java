@@ -13,9 +13,10 @@ import java.util.WeakHashMap;
 /**
  * The agent's one class file transformer. The JVM hands it every class it loads; almost all are
  * dismissed by name ({@link IgnoredTypes}) or by the families' cheap {@link ServerInstrumentation#matches}
- * without Byte Buddy. Only a matched class is handed to the {@link Weaver}, created on first need
- * (or ahead of time by {@link #prepare()} on another thread), so the Byte Buddy machinery is loaded
- * and compiled for the handful of server classes it rewrites, not run for the thousands it does not.
+ * without Byte Buddy. Only a matched class is handed to the {@link Weaver}, created on first need,
+ * so the Byte Buddy machinery is loaded and compiled for the handful of server classes it rewrites,
+ * not run for the thousands it does not. At start-up the classes each server needs at its first
+ * request are woven ahead on another thread ({@link PreWeaving}) and taken when the JVM loads them.
  *
  * <p>Never throws into the JVM: a class that cannot be woven is reported to the {@link Listener}
  * and loaded as it was. Classes loaded while a class is matched or woven (on the same thread) are left alone.
@@ -38,6 +39,8 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
     private final Object weaverLock = new Object();
     private volatile Weaver weaver;
+    /** Set at start-up only ({@link #preWeave()}): the server classes woven ahead of their first request. */
+    private volatile PreWeaving preWeaving;
     /** Woven classes by loader (weak keys), so that detach restores exactly those. */
     private final Map<ClassLoader, Set<String>> woven = new WeakHashMap<>();
     private final Set<String> wovenByBootLoader = new HashSet<>();
@@ -49,12 +52,28 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
     }
 
     /**
-     * Loads and readies the weaver ahead of the first matched class. Called on a background thread
-     * at start-up, so that this work runs next to the application's own start instead of in it;
-     * a class matched meanwhile waits for it.
+     * Weaves the classes each server family needs at its first request on a background thread as
+     * soon as a class loader shows it holds that server ({@link PreWeaving}). Called at start-up
+     * before {@link #install}; not at attach, where those classes are mostly loaded already.
      */
-    public void prepare() throws Exception {
-        weaver().warmUp();
+    public void preWeave() {
+        preWeaving = new PreWeaving(families, this::weaveAhead);
+    }
+
+    /** On the pre-weaving thread, marked busy as a transformation is: classes it loads are left alone. */
+    private byte[] weaveAhead(ClassLoader loader, String internalName, byte[] classFile, ServerInstrumentation family) {
+        busy.set(Boolean.TRUE);
+        try {
+            return weaver().weave(loader, internalName, classFile, new ServerInstrumentation[] {family});
+        } finally {
+            busy.remove();
+        }
+    }
+
+    /** Test only: waits for the classes being woven ahead. */
+    boolean awaitPreWeaving(long millis) throws InterruptedException {
+        PreWeaving p = preWeaving;
+        return p == null || p.awaitIdle(millis);
     }
 
     /**
@@ -79,6 +98,10 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
      */
     public boolean uninstall(Instrumentation inst) {
         inst.removeTransformer(this);
+        PreWeaving p = preWeaving;
+        if (p != null) {
+            p.stop();
+        }
         List<Class<?>> restore = new ArrayList<>();
         synchronized (woven) {
             for (Class<?> type : inst.getAllLoadedClasses()) {
@@ -108,11 +131,16 @@ public final class CorsGuardTransformer implements ClassFileTransformer {
         busy.set(Boolean.TRUE);
         ServerInstrumentation[] matched = null;
         try {
+            PreWeaving ahead = preWeaving;
+            if (ahead != null && classBeingRedefined == null) {
+                ahead.loading(loader, internalName);
+            }
             matched = match(loader, internalName, classFile);
             if (matched == null) {
                 return null;
             }
-            byte[] out = weaver().weave(loader, internalName, classFile, matched);
+            byte[][] taken = ahead == null ? null : ahead.take(loader, internalName, classFile, matched);
+            byte[] out = taken != null ? taken[0] : weaver().weave(loader, internalName, classFile, matched);
             if (out == null) {
                 // no method of the class is one the families advise
                 notWoven(matched, internalName);

@@ -183,6 +183,9 @@ public final class Installer {
         }
         final CorsGuardTransformer transformer = new CorsGuardTransformer(families, Installer.class.getClassLoader(), new FailureListener(engine));
         coverage.onRelease(classes -> transformer.retransform(inst, classes, RELEASE_WAIT_MILLIS));
+        if (!attach) {
+            transformer.preWeave();
+        }
         transformer.install(inst);
 
         Installation installation = new Installation(engine, reporter, transformer, coverage, inst, agentArgs);
@@ -195,9 +198,10 @@ public final class Installer {
             // the CLI reads the MBean as soon as loadAgent returns
             installation.registerMBean();
         } else {
-            // off the application's start: load Byte Buddy for the first woven class, create the
-            // platform MBean server; both run next to the application's own start-up
-            Thread init = new Thread(() -> prepare(installation, transformer), "corsguard-start");
+            // off the application's start: creating the platform MBean server takes tens of ms.
+            // Byte Buddy is not warmed up here: the server classes themselves are woven ahead
+            // (PreWeaving), and a warm-up besides cost CPU the start-up needs (BENCHMARKS.md section 21)
+            Thread init = new Thread(() -> registerMBean(installation), "corsguard-start");
             init.setDaemon(true);
             init.start();
         }
@@ -205,12 +209,7 @@ public final class Installer {
         return installation;
     }
 
-    private static void prepare(Installation installation, CorsGuardTransformer transformer) {
-        try {
-            transformer.prepare();
-        } catch (Throwable t) {
-            // the first matched class tries again, and reports it
-        }
+    private static void registerMBean(Installation installation) {
         synchronized (Installer.class) {
             if (current == installation) {
                 installation.registerMBean();

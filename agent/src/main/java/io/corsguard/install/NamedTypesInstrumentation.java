@@ -3,6 +3,7 @@ package io.corsguard.install;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** A family that weaves classes known by their exact names: one hash lookup per class loaded. */
@@ -26,6 +27,20 @@ public abstract class NamedTypesInstrumentation implements ServerInstrumentation
     @Override
     public boolean matches(Class<?> type) {
         return names.contains(type.getName());
+    }
+
+    /**
+     * Where the class loader that defines a class whose internal name starts with this has this
+     * family's server: {@link #preWeaveClasses()} are then woven ahead on a background thread at
+     * start-up ({@link PreWeaving}). Null (the default): nothing is woven ahead.
+     */
+    public String preWeaveTrigger() {
+        return null;
+    }
+
+    /** The classes (binary names) every server of this family loads at its first request; woven ahead. */
+    public List<String> preWeaveClasses() {
+        return Collections.emptyList();
     }
 
     @Override

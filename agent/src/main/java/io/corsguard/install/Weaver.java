@@ -45,17 +45,4 @@ final class Weaver {
         }
         return weaving.changed() ? weaving.builder().make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes() : null;
     }
-
-    /**
-     * Weaves a small class of the agent's own ({@link WarmUp.Target}) once, bytes discarded: loads
-     * the classes of the whole pipeline (type pool, advice, class writer) and runs it once, on the
-     * background thread at start-up rather than inside the application's first woven class.
-     *
-     * @return the woven class file (for tests)
-     */
-    byte[] warmUp() throws java.io.IOException {
-        String target = WarmUp.Target.class.getName();
-        byte[] classFile = adviceLocator.locate(target).resolve();
-        return weave(WarmUp.class.getClassLoader(), target.replace('.', '/'), classFile, new ServerInstrumentation[] {new WarmUp()});
-    }
 }

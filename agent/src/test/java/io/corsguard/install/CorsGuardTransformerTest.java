@@ -1,12 +1,17 @@
 package io.corsguard.install;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,16 +44,49 @@ class CorsGuardTransformerTest {
 
     /** test.Target with setHeader(String, String) and getStatus(). */
     private static byte[] target() {
+        return target(200);
+    }
+
+    /** The same, getStatus() returning {@code status}: another class file of the same class. */
+    private static byte[] target(int status) {
         return new ByteBuddy().subclass(Object.class).name("test.Target")
             .defineMethod("setHeader", void.class, Visibility.PUBLIC).withParameters(String.class, String.class)
             .intercept(StubMethod.INSTANCE)
-            .defineMethod("getStatus", int.class, Visibility.PUBLIC).intercept(FixedValue.value(200))
+            .defineMethod("getStatus", int.class, Visibility.PUBLIC).intercept(FixedValue.value(status))
             .make().getBytes();
+    }
+
+    /** A server's class loader: has test/Target.class as a resource, as a jar would, and counts its reads. */
+    private static final class ServerLoader extends ClassLoader {
+        final byte[] targetFile;
+        final AtomicInteger reads = new AtomicInteger();
+
+        ServerLoader(byte[] targetFile) {
+            super(AGENT);
+            this.targetFile = targetFile;
+        }
+
+        @Override
+        public InputStream getResourceAsStream(String name) {
+            if (name.equals("test/Target.class")) {
+                reads.incrementAndGet();
+                return new ByteArrayInputStream(targetFile);
+            }
+            return super.getResourceAsStream(name);
+        }
+    }
+
+    /** The transformer at start-up, with test.Target woven ahead once a test/server/ class loads. */
+    private CorsGuardTransformer preWeaving(ServerInstrumentation family) {
+        CorsGuardTransformer t = transformer(family);
+        t.preWeave();
+        return t;
     }
 
     /** A family for test.Target that weaves the warm-up advice into the methods named {@code method}. */
     private static class Family extends NamedTypesInstrumentation {
         final AtomicInteger asked = new AtomicInteger();
+        final AtomicInteger weaves = new AtomicInteger();
         final List<String> told = new ArrayList<>();
         final List<String> notWoven = new ArrayList<>();
         final String method;
@@ -71,7 +109,19 @@ class CorsGuardTransformerTest {
 
         @Override
         public void weave(Weaving weaving) {
-            weaving.advice(named(method), WarmUp.HeaderAdvice.class.getName());
+            weaves.incrementAndGet();
+            weaving.advice(named(method), HeaderAdvice.class.getName());
+        }
+
+        /** As Tomcat's hook: a class of the server's own packages being defined announces test.Target. */
+        @Override
+        public String preWeaveTrigger() {
+            return "test/server/";
+        }
+
+        @Override
+        public List<String> preWeaveClasses() {
+            return Collections.singletonList("test.Target");
         }
 
         @Override
@@ -173,11 +223,108 @@ class CorsGuardTransformerTest {
     }
 
     @Test
-    void theWarmUpWeavesItsOwnTarget() throws Exception {
-        byte[] original = new Weaver(AGENT).getClass().getClassLoader()
-            .getResourceAsStream("io/corsguard/install/WarmUp$Target.class").readAllBytes();
-        byte[] woven = new Weaver(AGENT).warmUp();
-        assertNotNull(woven, "the warm-up advises setHeader");
-        assertTrue(woven.length > original.length, "advice inlined: " + original.length + " -> " + woven.length);
+    void aClassWovenAheadIsTakenWhenTheJvmLoadsIt() throws Exception {
+        Family family = new Family("setHeader");
+        ServerLoader loader = new ServerLoader(target());
+        CorsGuardTransformer t = preWeaving(family);
+        assertNull(t.transform(loader, "test/server/Connector", null, null, target()), "the trigger itself is not matched");
+        assertTrue(t.awaitPreWeaving(30_000));
+        assertEquals(1, loader.reads.get(), "test.Target read ahead through its loader");
+        assertEquals(1, family.weaves.get(), "and woven ahead");
+        assertTrue(woven.isEmpty() && family.told.isEmpty(), "nobody is told before the class loads");
+
+        byte[] out = t.transform(loader, "test/Target", null, null, target());
+        assertNotNull(out);
+        assertEquals(1, family.weaves.get(), "taken, not woven again");
+        assertEquals(Collections.singletonList("test.Target"), woven, "told on the class's own load, as always");
+        assertEquals(Collections.singletonList("test.Target"), family.told);
+        assertTrue(failed.isEmpty(), failed.toString());
+        assertArrayEquals(new Weaver(AGENT).weave(loader, "test/Target", target(), new ServerInstrumentation[] {family}), out,
+            "the same class file as weaving it on load gives");
+        Class<?> type = new ByteArrayClassLoader(AGENT, Collections.singletonMap("test.Target", out)).loadClass("test.Target");
+        type.getMethod("setHeader", String.class, String.class).invoke(type.getConstructor().newInstance(), "", null);
+
+        // a class loads once per loader: a second load (another copy of the loader's class) weaves afresh
+        assertNotNull(t.transform(loader, "test/Target", null, null, target()));
+        assertEquals(3, family.weaves.get());
+    }
+
+    @Test
+    void anotherClassFileThanTheOneReadAheadIsWovenAfresh() throws Exception {
+        Family family = new Family("setHeader");
+        ServerLoader loader = new ServerLoader(target(200));
+        CorsGuardTransformer t = preWeaving(family);
+        t.transform(loader, "test/server/Connector", null, null, target());
+        assertTrue(t.awaitPreWeaving(30_000));
+        // what the JVM hands over differs (another agent changed it, say): the pre-woven file is not used
+        byte[] out = t.transform(loader, "test/Target", null, null, target(404));
+        assertEquals(2, family.weaves.get());
+        assertArrayEquals(new Weaver(AGENT).weave(loader, "test/Target", target(404), new ServerInstrumentation[] {family}), out);
+        Class<?> type = new ByteArrayClassLoader(AGENT, Collections.singletonMap("test.Target", out)).loadClass("test.Target");
+        assertEquals(404, type.getMethod("getStatus").invoke(type.getConstructor().newInstance()));
+    }
+
+    @Test
+    void classesMatchedByOtherFamiliesTooAreWovenAfresh() throws Exception {
+        Family family = new Family("setHeader");
+        Family other = new Family("setHeader") {
+            @Override
+            public String preWeaveTrigger() {
+                return null;
+            }
+        };
+        ServerLoader loader = new ServerLoader(target());
+        CorsGuardTransformer t = new CorsGuardTransformer(Arrays.<ServerInstrumentation>asList(family, other), AGENT, listener);
+        t.preWeave();
+        t.transform(loader, "test/server/Connector", null, null, target());
+        assertTrue(t.awaitPreWeaving(30_000));
+        assertEquals(1, family.weaves.get());
+        assertNotNull(t.transform(loader, "test/Target", null, null, target()), failed.toString());
+        assertEquals(2, family.weaves.get(), "woven ahead for one family, matched by two: both weave it now");
+        assertEquals(1, other.weaves.get());
+    }
+
+    @Test
+    void aFailureAheadIsReportedOnceWhenTheClassLoads() throws Exception {
+        Family broken = new Family("setHeader") {
+            @Override
+            public void weave(Weaving weaving) {
+                weaves.incrementAndGet();
+                throw new IllegalStateException("broken family");
+            }
+        };
+        ServerLoader loader = new ServerLoader(target());
+        CorsGuardTransformer t = preWeaving(broken);
+        t.transform(loader, "test/server/Connector", null, null, target());
+        assertTrue(t.awaitPreWeaving(30_000));
+        assertEquals(1, broken.weaves.get());
+        assertTrue(failed.isEmpty(), "nothing reported ahead: " + failed);
+        assertNull(t.transform(loader, "test/Target", null, null, target()), "loads as it was");
+        assertEquals(Collections.singletonList("test.Target: broken family"), failed);
+        assertEquals(Collections.singletonList("test.Target"), broken.notWoven);
+    }
+
+    @Test
+    void nothingIsWovenAheadWithoutATriggerOnItsOwnLoad() throws Exception {
+        Family family = new Family("setHeader");
+        ServerLoader loader = new ServerLoader(target());
+        CorsGuardTransformer t = preWeaving(family);
+        t.transform(loader, "test/client/Connector", null, null, target());
+        t.transform(loader, "test/server/Connector", Object.class, null, target());
+        assertNull(t.transform(null, "test/server/Connector", null, null, target()), "the bootstrap loader");
+        assertTrue(t.awaitPreWeaving(30_000));
+        assertEquals(0, loader.reads.get(), "another package, a retransformation, the bootstrap loader: no trigger");
+        assertEquals(0, family.weaves.get());
+
+        CorsGuardTransformer attached = transformer(family);
+        attached.transform(loader, "test/server/Connector", null, null, target());
+        assertTrue(attached.awaitPreWeaving(30_000));
+        assertEquals(0, loader.reads.get(), "nor at attach");
+
+        t.transform(loader, "test/server/Connector", null, null, target());
+        t.transform(loader, "test/server/Endpoint", null, null, target());
+        assertTrue(t.awaitPreWeaving(30_000));
+        assertEquals(1, loader.reads.get(), "one trigger per loader: read once");
+        assertFalse(family.weaves.get() > 1);
     }
 }
