@@ -166,6 +166,37 @@ def otel_share_table(rows, resamples=10000):
     return out
 
 
+def startup_paired_table(rows, base="base-correct", resamples=10000):
+    """Each configuration against BASE (another build's jar, see run-load.sh's BASE_AGENT), paired
+    run by run: every run starts each configuration once, so the per-run differences cancel what
+    moves a whole run (the machine's load at that moment). Median difference with a seeded bootstrap
+    95 % interval over the runs, for wall time and CPU until ready; runs of all directories pooled."""
+    by_run = {}
+    for r in rows:
+        by_run.setdefault((r["_dir"], r["run"]), {})[r["config"]] = r
+    if not any(base in v for v in by_run.values()):
+        return []
+    rng = random.Random(1)
+    out = ["", f"Paired against `{base}` (median of the per-run differences; bootstrap 95 % interval over {resamples} resamples of the runs):", "",
+           "| config | paired runs | wall ms to first 200 | JVM CPU ms until then |", "|---|---|---|---|"]
+    for cfg in CONFIGS:
+        if cfg in ("none", "otel", base):
+            continue
+        pairs = [(v[cfg], v[base]) for v in by_run.values() if cfg in v and base in v]
+        if not pairs:
+            continue
+        cells = []
+        for col in ("ms_to_first_200_both", "cpu_ms_at_ready"):
+            d = [float(a[col]) - float(b[col]) for a, b in pairs if a.get(col) and b.get(col)]
+            if not d:
+                cells.append("-")
+                continue
+            boot = sorted(med([rng.choice(d) for _ in d]) for _ in range(resamples))
+            cells.append("%+.0f [%+.0f…%+.0f]" % (med(d), boot[int(0.025 * resamples)], boot[int(0.975 * resamples) - 1]))
+        out.append(f"| {cfg} | {len(pairs)} | {cells[0]} | {cells[1]} |")
+    return out
+
+
 def attach_table(rows):
     out = ["", "| n | CLI `attach` returned, ms | first corrected servlet response, ms | first corrected Netty response, ms |",
            "|---|---|---|---|"]
@@ -190,7 +221,7 @@ def main():
     dirs = sys.argv[1:]
     d = ", ".join(os.path.basename(x.rstrip("/")) for x in dirs)
     load = [r for x in dirs for r in read(os.path.join(x, "load.tsv"))]
-    start = [r for x in dirs for r in read(os.path.join(x, "startup.tsv"))]
+    start = [dict(r, _dir=x) for x in dirs for r in read(os.path.join(x, "startup.tsv"))]
     lines = []
     if load:
         lines.append("### Load (" + d + ")")
@@ -202,6 +233,7 @@ def main():
     if start:
         lines.append("\n### Start-up (" + d + ")")
         lines += startup_table(start)
+        lines += startup_paired_table(start)
         la = [float(r["loadavg1"]) for r in start]
         lines.append(f"\n1-minute load average during the start-up runs: median {med(la):.1f} [{min(la):.1f}–{max(la):.1f}].")
     att = [r for x in dirs for r in read(os.path.join(x, "attach.tsv"))]
