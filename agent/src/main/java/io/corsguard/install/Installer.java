@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 
 /**
@@ -53,7 +54,18 @@ public final class Installer {
     private Installer() {
     }
 
-    /** Called reflectively by the launcher. Never throws into the host JVM. */
+    /**
+     * How the launcher, in another class loader, starts the agent: {@code [agentArgs, inst, attach]}.
+     * A JDK interface and a public no-argument constructor, so the launcher needs no reflective call.
+     */
+    public static final class Entry implements Consumer<Object[]> {
+        @Override
+        public void accept(Object[] args) {
+            start((String) args[0], (Instrumentation) args[1], (Boolean) args[2]);
+        }
+    }
+
+    /** Called by the launcher through {@link Entry}. Never throws into the host JVM. */
     public static synchronized void start(String agentArgs, Instrumentation inst, boolean attach) {
         try {
             state("failed: the agent did not finish starting");

@@ -5,6 +5,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 
 /**
@@ -14,7 +15,8 @@ import java.util.jar.JarFile;
  * the agent before that, and never lets a failure escape into the host JVM.
  */
 public final class AgentLauncher {
-    private static final String INSTALLER = "io.corsguard.install.Installer";
+    /** {@code Installer.Entry}: starts the agent, called through {@link Consumer} from this class loader. */
+    private static final String INSTALLER_ENTRY = "io.corsguard.install.Installer$Entry";
     private static final String CLI = "io.corsguard.cli.Cli";
 
     private static boolean bootstrapAppended;
@@ -50,9 +52,11 @@ public final class AgentLauncher {
     private static synchronized void start(String args, Instrumentation inst, boolean attach) {
         try {
             ClassLoader loader = loader(inst);
-            Class<?> installer = loader.loadClass(INSTALLER);
-            installer.getMethod("start", String.class, Instrumentation.class, boolean.class)
-                .invoke(null, args, inst, attach);
+            // a no-argument constructor and a JDK interface, not Method.invoke: on Java 18+ a
+            // reflective call with this signature spins method handle classes, ~10 ms of premain
+            @SuppressWarnings("unchecked")
+            Consumer<Object[]> entry = (Consumer<Object[]>) loader.loadClass(INSTALLER_ENTRY).getDeclaredConstructor().newInstance();
+            entry.accept(new Object[] {args, inst, attach});
         } catch (Throwable t) {
             Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
             System.err.println("[corsguard] the agent failed to start and is inert; the application runs without it: " + cause);
