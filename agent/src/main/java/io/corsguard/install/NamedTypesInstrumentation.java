@@ -10,6 +10,8 @@ import java.util.Set;
 public abstract class NamedTypesInstrumentation implements ServerInstrumentation {
     private final Set<String> names;
     private final Set<String> internalNames = new HashSet<>();
+    private String preWeaveTrigger;
+    private List<String> preWeaveClasses = Collections.emptyList();
 
     /** @param classNames binary names ({@code a.b.C$D}) */
     protected NamedTypesInstrumentation(String... classNames) {
@@ -30,17 +32,24 @@ public abstract class NamedTypesInstrumentation implements ServerInstrumentation
     }
 
     /**
-     * Where the class loader that defines a class whose internal name starts with this has this
-     * family's server: {@link #preWeaveClasses()} are then woven ahead on a background thread at
-     * start-up ({@link PreWeaving}). Null (the default): nothing is woven ahead.
+     * Declares which classes to weave ahead at start-up ({@link PreWeaving}): once a class loader
+     * defines a class whose internal name starts with {@code trigger}, that loader has this family's
+     * server, and {@code classNames} (binary names: what every server of the family loads at its
+     * first request) are woven on a background thread. Called from a family's constructor.
      */
-    public String preWeaveTrigger() {
-        return null;
+    protected final void preWeave(String trigger, String... classNames) {
+        preWeaveTrigger = trigger;
+        preWeaveClasses = Collections.unmodifiableList(Arrays.asList(classNames.clone()));
     }
 
-    /** The classes (binary names) every server of this family loads at its first request; woven ahead. */
-    public List<String> preWeaveClasses() {
-        return Collections.emptyList();
+    /** The internal-name prefix that announces this family's server in a class loader; null: nothing is woven ahead. */
+    public final String preWeaveTrigger() {
+        return preWeaveTrigger;
+    }
+
+    /** The classes (binary names) woven ahead once {@link #preWeaveTrigger()} fires. */
+    public final List<String> preWeaveClasses() {
+        return preWeaveClasses;
     }
 
     @Override

@@ -2,8 +2,6 @@ package io.corsguard.netty;
 
 import io.corsguard.install.NamedTypesInstrumentation;
 import io.corsguard.install.Weaving;
-import java.util.Arrays;
-import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -40,17 +38,9 @@ public final class NettyInstrumentation extends NamedTypesInstrumentation {
 
     public NettyInstrumentation() {
         super(DECODER, ENCODER, H2_DECODER_LISTENER, H2_ENCODER);
-    }
-
-    /** Netty's own classes load as the server is built; its HTTP/1.x codec (servers and clients alike) at the first connection. HTTP/2 is woven when it loads. */
-    @Override
-    public String preWeaveTrigger() {
-        return "io/netty/";
-    }
-
-    @Override
-    public List<String> preWeaveClasses() {
-        return Arrays.asList(DECODER, ENCODER);
+        // Netty's own classes load as the server is built; its HTTP/1.x codec (servers and clients
+        // alike) at the first connection. HTTP/2 is woven when it loads
+        preWeave("io/netty/", DECODER, ENCODER);
     }
 
     @Override

@@ -6,8 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.Weaving;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * Jetty 12's commit hook: {@code lockedPrepareResponse(HttpChannelState, boolean)} of the core
@@ -27,17 +25,9 @@ public final class Jetty12Instrumentation extends CommitHook {
     /** @param coverage told when this hook's class is matched but not woven */
     public Jetty12Instrumentation(CommitHookCoverage coverage) {
         super(ServletBridge::markJetty12CommitHook, coverage, CHANNEL_RESPONSE);
-    }
-
-    /** Jetty's server classes load as the server is built; the channel's response at the first request (read ahead in vain on Jetty 9/10, which has none). */
-    @Override
-    public String preWeaveTrigger() {
-        return "org/eclipse/jetty/server/";
-    }
-
-    @Override
-    public List<String> preWeaveClasses() {
-        return Collections.singletonList(CHANNEL_RESPONSE);
+        // Jetty's server classes load as the server is built; the channel's response at the
+        // first request (looked for in vain on Jetty 9.4/10, which has none)
+        preWeave("org/eclipse/jetty/server/", CHANNEL_RESPONSE);
     }
 
     @Override

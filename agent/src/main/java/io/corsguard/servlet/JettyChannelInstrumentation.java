@@ -7,8 +7,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.Weaving;
-import java.util.Collections;
-import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -33,17 +31,8 @@ public final class JettyChannelInstrumentation extends CommitHook {
     /** @param coverage told when this hook's class is matched but not woven */
     public JettyChannelInstrumentation(CommitHookCoverage coverage) {
         super(ServletBridge::markJettyChannelCommitHook, coverage, HTTP_CHANNEL);
-    }
-
-    /** Jetty's server classes load as the server is built; the channel at the first request. */
-    @Override
-    public String preWeaveTrigger() {
-        return "org/eclipse/jetty/server/";
-    }
-
-    @Override
-    public List<String> preWeaveClasses() {
-        return Collections.singletonList(HTTP_CHANNEL);
+        // Jetty's server classes load as the server is built; the channel at the first request
+        preWeave("org/eclipse/jetty/server/", HTTP_CHANNEL);
     }
 
     @Override

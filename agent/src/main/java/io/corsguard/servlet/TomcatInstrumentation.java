@@ -6,8 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.Weaving;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * Tomcat's commit hook: {@code prepareResponse()} of the coyote processors (Tomcat 9, 10.1, 11;
@@ -29,17 +27,9 @@ public final class TomcatInstrumentation extends CommitHook {
     /** @param coverage told when this hook's class is matched but not woven */
     public TomcatInstrumentation(CommitHookCoverage coverage) {
         super(ServletBridge::markTomcatCommitHook, coverage, PROCESSORS);
-    }
-
-    /** Coyote's classes load as the connector is created; {@code Http11Processor} (HTTP/1.1, which every connector serves) at the first request. */
-    @Override
-    public String preWeaveTrigger() {
-        return "org/apache/coyote/";
-    }
-
-    @Override
-    public List<String> preWeaveClasses() {
-        return Collections.singletonList(PROCESSORS[0]);
+        // coyote's classes load as the connector is created; Http11Processor (HTTP/1.1, which
+        // every connector serves) at the first request
+        preWeave("org/apache/coyote/", PROCESSORS[0]);
     }
 
     @Override

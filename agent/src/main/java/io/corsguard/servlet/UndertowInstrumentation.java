@@ -6,8 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.Weaving;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * Undertow's commit hook: {@code HttpServerExchange.startResponse()}, which the exchange calls
@@ -26,17 +24,8 @@ public final class UndertowInstrumentation extends CommitHook {
     /** @param coverage told when this hook's class is matched but not woven */
     public UndertowInstrumentation(CommitHookCoverage coverage) {
         super(ServletBridge::markUndertowCommitHook, coverage, EXCHANGE);
-    }
-
-    /** Undertow's classes load as the server is built; the exchange at the first request. */
-    @Override
-    public String preWeaveTrigger() {
-        return "io/undertow/";
-    }
-
-    @Override
-    public List<String> preWeaveClasses() {
-        return Collections.singletonList(EXCHANGE);
+        // Undertow's classes load as the server is built; the exchange at the first request
+        preWeave("io/undertow/", EXCHANGE);
     }
 
     @Override

@@ -92,8 +92,16 @@ class CorsGuardTransformerTest {
         final String method;
 
         Family(String method) {
+            this(method, true);
+        }
+
+        /** @param ahead as Tomcat's hook: a test/server/ class being defined announces test.Target, woven ahead */
+        Family(String method, boolean ahead) {
             super("test.Target");
             this.method = method;
+            if (ahead) {
+                preWeave("test/server/", "test.Target");
+            }
         }
 
         @Override
@@ -111,17 +119,6 @@ class CorsGuardTransformerTest {
         public void weave(Weaving weaving) {
             weaves.incrementAndGet();
             weaving.advice(named(method), HeaderAdvice.class.getName());
-        }
-
-        /** As Tomcat's hook: a class of the server's own packages being defined announces test.Target. */
-        @Override
-        public String preWeaveTrigger() {
-            return "test/server/";
-        }
-
-        @Override
-        public List<String> preWeaveClasses() {
-            return Collections.singletonList("test.Target");
         }
 
         @Override
@@ -267,12 +264,7 @@ class CorsGuardTransformerTest {
     @Test
     void classesMatchedByOtherFamiliesTooAreWovenAfresh() throws Exception {
         Family family = new Family("setHeader");
-        Family other = new Family("setHeader") {
-            @Override
-            public String preWeaveTrigger() {
-                return null;
-            }
-        };
+        Family other = new Family("setHeader", false);
         ServerLoader loader = new ServerLoader(target());
         CorsGuardTransformer t = new CorsGuardTransformer(Arrays.<ServerInstrumentation>asList(family, other), AGENT, listener);
         t.preWeave();
