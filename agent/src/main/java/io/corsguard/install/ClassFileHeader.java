@@ -1,10 +1,18 @@
 package io.corsguard.install;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+
 /**
  * The few facts of a class file the transformer's first filter needs (JVMS §4.1): access flags,
  * super class and interfaces, in internal form ({@code a/b/C}). Read by skipping the constant pool
  * in place, without Byte Buddy or ASM, so that deciding "not ours" for the thousands of classes
- * an application loads costs no parsing library, no type pool and next to no garbage.
+ * an application loads costs no parsing library, no type pool and next to no garbage. Also where
+ * a class file not yet loaded is read through its class loader ({@link #read}: the generic layer's
+ * super types, the classes woven ahead).
  */
 public final class ClassFileHeader {
     public static final int ACC_INTERFACE = 0x0200;
@@ -43,6 +51,35 @@ public final class ClassFileHeader {
 
     public String interfaceName(int i) {
         return interfaces[i];
+    }
+
+    /**
+     * A class file as its class loader finds it ({@code a/b/C.class} among the loader's resources,
+     * which is where the JVM's class loading finds it too), read without loading the class.
+     *
+     * @param loader       null for the bootstrap loader
+     * @param internalName {@code a/b/C}
+     * @return null when the loader has no such class file or it cannot be read
+     */
+    public static byte[] read(ClassLoader loader, String internalName) {
+        try (InputStream in = (loader == null ? BootResources.LOADER : loader).getResourceAsStream(internalName + ".class")) {
+            if (in == null) {
+                return null;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Resources of the bootstrap class loader: a loader with no URLs whose parent is the bootstrap loader. */
+    private static final class BootResources {
+        static final ClassLoader LOADER = new URLClassLoader(new URL[0], null);
     }
 
     /**

@@ -1,8 +1,5 @@
 package io.corsguard.install;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -209,7 +206,7 @@ final class PreWeaving {
                 }
             }
             try {
-                byte[] original = read(slot.loader, slot.target.internalName + ".class");
+                byte[] original = ClassFileHeader.read(slot.loader, slot.target.internalName);
                 if (original == null) {
                     // the loader does not have this class (another version of the server, say)
                     drop(slot);
@@ -232,20 +229,6 @@ final class PreWeaving {
         Map<String, Slot> mine = slots.get(slot.loader);
         if (mine != null && mine.get(slot.target.internalName) == slot) {
             mine.remove(slot.target.internalName);
-        }
-    }
-
-    private static byte[] read(ClassLoader loader, String resource) throws IOException {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                return null;
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
         }
     }
 }

@@ -1,11 +1,6 @@
 package io.corsguard.servlet;
 
 import io.corsguard.install.ClassFileHeader;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,9 +37,6 @@ final class ServletApiTypes {
         "java/", "jdk/", "sun/", "com/sun/", "net/bytebuddy/", "io/corsguard/shaded/", "io/corsguard/bootstrap/",
         "io/netty/", "org/slf4j/", "com/fasterxml/jackson/", "kotlin/", "scala/",
     };
-
-    /** Resources of the bootstrap class loader: a loader with no URLs whose parent is the bootstrap loader. */
-    private static final ClassLoader BOOT_RESOURCES = new URLClassLoader(new URL[0], null);
 
     private final Map<String, Integer> own = new ConcurrentHashMap<>();
     private final String probe;
@@ -163,7 +155,7 @@ final class ServletApiTypes {
         if (r != null) {
             return r;
         }
-        byte[] classFile = read(loader == null ? BOOT_RESOURCES : loader, name + ".class");
+        byte[] classFile = ClassFileHeader.read(loader, name);
         if (classFile == null) {
             // not visible to this loader (an optional dependency absent): not a servlet type
             return 0;
@@ -190,22 +182,6 @@ final class ServletApiTypes {
         }
         seen.roles.put(name, roles);
         return roles;
-    }
-
-    private static byte[] read(ClassLoader loader, String resource) {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                return null;
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-            byte[] buffer = new byte[4096];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static final class Seen {
