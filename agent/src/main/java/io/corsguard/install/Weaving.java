@@ -5,10 +5,12 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One class being woven, as the families see it: its name and loader, and {@link #advice} to
@@ -23,18 +25,17 @@ public final class Weaving {
     private final TypePool pool;
     private final ClassFileLocator locator;
     private final TypeDescription type;
-    private DynamicType.Builder<?> builder;
-    private boolean changed;
+    /** One per {@link #advice} call that applies, in call order (the last one sees each method first). */
+    private final List<AsmVisitorWrapper> wrappers = new ArrayList<>(2);
 
     Weaving(String internalName, ClassLoader loader, byte[] classFile, TypePool pool, ClassFileLocator locator,
-            TypeDescription type, DynamicType.Builder<?> builder) {
+            TypeDescription type) {
         this.type = type;
         this.internalName = internalName;
         this.loader = loader;
         this.classFile = classFile;
         this.pool = pool;
         this.locator = locator;
-        this.builder = builder;
     }
 
     /** The class's name in internal form ({@code a/b/C}). */
@@ -60,20 +61,20 @@ public final class Weaving {
         if (type.getDeclaredMethods().filter(methods).isEmpty()) {
             return this;
         }
-        changed = true;
         Advice advice = Advice.withCustomMapping().to(pool.describe(adviceClass).resolve(), locator)
             .withAssigner(Assigner.DEFAULT)
             .withExceptionHandler(Advice.ExceptionHandler.Default.SUPPRESSING);
-        builder = builder.visit(new AsmVisitorWrapper.ForDeclaredMethods().invokable(methods, advice));
+        wrappers.add(new AsmVisitorWrapper.ForDeclaredMethods().invokable(methods, advice));
         return this;
     }
 
     /** Whether any advice applies: if not, the class is left as it was (not rewritten, not reported woven). */
     boolean changed() {
-        return changed;
+        return !wrappers.isEmpty();
     }
 
-    DynamicType.Builder<?> builder() {
-        return builder;
+    /** What {@link #advice} asked for, as one wrapper of the class's visitor. */
+    AsmVisitorWrapper wrapper() {
+        return wrappers.size() == 1 ? wrappers.get(0) : new AsmVisitorWrapper.Compound(wrappers);
     }
 }
