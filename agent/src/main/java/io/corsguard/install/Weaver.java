@@ -53,6 +53,12 @@ final class Weaver {
 
     /** @return the woven class file, or null when no advice applies to the class (it stays as it was) */
     byte[] weave(ClassLoader loader, String internalName, byte[] classFile, ServerInstrumentation[] families) {
+        Weaving weaving = advise(loader, internalName, classFile, families);
+        return weaving == null ? null : write(weaving);
+    }
+
+    /** The class described and the families' advice chosen for it; null when none applies. */
+    Weaving advise(ClassLoader loader, String internalName, byte[] classFile, ServerInstrumentation[] families) {
         String name = internalName.replace('/', '.');
         ClassFileLocator locator = new WeaveLocator(name, classFile,
             loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader),
@@ -63,9 +69,14 @@ final class Weaver {
         for (ServerInstrumentation family : families) {
             family.weave(weaving);
         }
-        if (!weaving.changed()) {
-            return null;
-        }
+        return weaving.changed() ? weaving : null;
+    }
+
+    /** The class file with the advice inlined. */
+    static byte[] write(Weaving weaving) {
+        TypeDescription type = weaving.type();
+        TypePool pool = weaving.pool();
+        byte[] classFile = weaving.classFile();
         AsmVisitorWrapper wrapper = weaving.wrapper();
         int writerFlags = wrapper.mergeWriter(AsmVisitorWrapper.NO_FLAGS);
         int readerFlags = wrapper.mergeReader(AsmVisitorWrapper.NO_FLAGS);

@@ -73,6 +73,18 @@ public final class Weaving {
         return !wrappers.isEmpty();
     }
 
+    TypeDescription type() {
+        return type;
+    }
+
+    TypePool pool() {
+        return pool;
+    }
+
+    ClassFileLocator locator() {
+        return locator;
+    }
+
     /** What {@link #advice} asked for, as one wrapper of the class's visitor. */
     AsmVisitorWrapper wrapper() {
         return wrappers.size() == 1 ? wrappers.get(0) : new AsmVisitorWrapper.Compound(wrappers);

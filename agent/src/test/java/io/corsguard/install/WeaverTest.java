@@ -31,12 +31,9 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,24 +46,11 @@ import org.junit.jupiter.api.Test;
  */
 class WeaverTest {
 
-    /** What the weaver did before: {@code ByteBuddy.decorate(type).visit(wrapper).make()}. */
-    private static byte[] decorate(ClassLoader loader, String internalName, byte[] classFile,
-                                   List<ServerInstrumentation> families, ClassLoader adviceLoader) {
-        String name = internalName.replace('/', '.');
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
-            ClassFileLocator.ForClassLoader.of(loader), ClassFileLocator.ForClassLoader.of(adviceLoader));
-        TypePool pool = TypePool.Default.of(locator);
-        TypeDescription type = pool.describe(name).resolve();
-        Weaving weaving = new Weaving(internalName, loader, classFile, pool, locator, type);
-        for (ServerInstrumentation family : families) {
-            family.weave(weaving);
-        }
-        if (!weaving.changed()) {
-            return null;
-        }
+    /** What the weaver did before with the advice chosen: {@code ByteBuddy.decorate(type).visit(wrapper).make()}. */
+    private static byte[] decorate(Weaving weaving) {
         return new ByteBuddy().with(TypeValidation.DISABLED).with(Implementation.Context.Disabled.Factory.INSTANCE)
-            .decorate(type, locator).visit(weaving.wrapper())
-            .make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+            .decorate(weaving.type(), weaving.locator()).visit(weaving.wrapper())
+            .make(TypeResolutionStrategy.Disabled.INSTANCE, weaving.pool()).getBytes();
     }
 
     private static List<ServerInstrumentation> families() {
@@ -146,13 +130,14 @@ class WeaverTest {
             if (matched.isEmpty()) {
                 continue;
             }
-            byte[] expected = decorate(loader, internalName, classFile, matched, WeaverTest.class.getClassLoader());
-            byte[] actual = weaver.weave(loader, internalName, classFile, matched.toArray(new ServerInstrumentation[0]));
-            if (expected == null) {
+            ServerInstrumentation[] chosen = matched.toArray(new ServerInstrumentation[0]);
+            Weaving weaving = weaver.advise(loader, internalName, classFile, chosen);
+            byte[] actual = weaver.weave(loader, internalName, classFile, chosen);
+            if (weaving == null) {
                 assertEquals(null, actual, internalName);
                 continue;
             }
-            assertArrayEquals(expected, actual, internalName + " (" + source.getFileName() + ")");
+            assertArrayEquals(decorate(weaving), actual, internalName + " (" + source.getFileName() + ")");
             assertTrue(!java.util.Arrays.equals(classFile, actual), internalName + " was not changed");
             woven++;
         }
