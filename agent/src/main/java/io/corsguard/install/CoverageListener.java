@@ -13,8 +13,10 @@ final class CoverageListener implements CommitHookCoverage.Listener {
     }
 
     @Override
-    public void heldBack(String className, String hook) {
-        engine.reporter().debug("held back " + className + ": the " + hook + " judges its container's responses");
+    public void heldBack(String className, String hook, boolean response) {
+        engine.reporter().debug("held back " + className + ": the " + hook + (response
+            ? " judges its container's responses"
+            : " judges the responses of the container its class loader sees, and no container without a commit hook is loaded"));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.corsguard.servlet;
 
-import java.net.URL;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,21 +8,29 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * Where the generic servlet layer is held back: classes of a container whose commit hook judges
- * its responses, on which the generic layer would only stand back (DESIGN §5). Weaving them costs
- * start-up (on embedded Tomcat, {@code HttpServlet}, {@code Response} and {@code ResponseFacade}:
- * ~100 ms of a ~350 ms addition), and nothing per request is gained.
+ * Where the generic servlet layer is held back: on a container whose commit hook judges its
+ * responses the generic layer would only stand back (DESIGN §5), so weaving it there costs
+ * start-up and gains nothing per request. On embedded Tomcat that was {@code HttpServlet},
+ * {@code Response} and {@code ResponseFacade} (~100 ms of a ~350 ms addition); on a Spring Boot
+ * application it is also every filter and servlet of Spring's (some thirty classes, ~0.4 s of a
+ * ~1 s addition, BENCHMARKS.md section 23).
  *
- * <p>A class is held back only when it comes from the very jar (or class directory) that holds
- * the container's commit hook class, as its class loader finds both: then the class belongs to
- * that container, and the container's responses all pass through the hook. A response
- * implementation must also lie under the package the generic layer stands back on for that
- * container ({@link ServletBridge#commitHookJudges}). Everything else is woven as before.
+ * <p>While the commit hooks are on, a class the generic layer would weave is held back when its
+ * class loader finds a commit hook's class (its container is there to serve it):
+ * <ul>
+ *   <li>a response implementation only under the package the generic layer stands back on for
+ *       that container ({@link ServletBridge#commitHookJudges}): then the container's hook judges
+ *       every response of that class;</li>
+ *   <li>a servlet, filter or async context of any package: it runs on whichever container serves
+ *       it, and every container loads its response class before it serves a request, which is
+ *       seen here (see below).</li>
+ * </ul>
  *
  * <p>A guess that turns out wrong weaves the held classes at once (a retransformation, see
  * {@link Release}), so the generic layer judges again wherever the hook does not:
  * <ul>
- *   <li>the hook's class is matched but not woven (it failed, or no method matched): that container's classes;</li>
+ *   <li>the hook's class is matched but not woven (it failed, or no method matched): that
+ *       container's responses, and every servlet and filter, held back from then on no more;</li>
  *   <li>a response implementation no hook covers is loaded (another container, or an application's own
  *       response class): every held class, and nothing is held back from then on;</li>
  *   <li>the hooks are switched off ({@code test.commit-hook=false}) by a reload or attach: every held class,
@@ -41,8 +48,12 @@ public final class CommitHookCoverage {
 
     /** What the coverage tells the reporter. */
     public interface Listener {
-        /** {@code className} is not woven now: {@code hook} judges its container's responses. */
-        void heldBack(String className, String hook);
+        /**
+         * {@code className} is not woven now: {@code hook} judges its container's responses
+         * ({@code response}: the class is one of them; otherwise a servlet or filter its class
+         * loader's container serves).
+         */
+        void heldBack(String className, String hook, boolean response);
 
         /** Held classes are woven after all, for {@code reason}. */
         void released(String reason, int classes);
@@ -74,7 +85,7 @@ public final class CommitHookCoverage {
 
     private static final Listener QUIET = new Listener() {
         @Override
-        public void heldBack(String className, String hook) {
+        public void heldBack(String className, String hook, boolean response) {
         }
 
         @Override
@@ -84,10 +95,14 @@ public final class CommitHookCoverage {
 
     /** Whether each container's classes are still held back; guarded by {@code this}. */
     private final boolean[] holding = new boolean[CONTAINERS.length];
-    /** Held classes per container, binary names per loader (weak keys); guarded by {@code this}. */
+    /** Held response classes per container, binary names per loader (weak keys); guarded by {@code this}. */
     private final Map<ClassLoader, Set<String>>[] held;
-    /** Per class loader, where it finds each container's hook classes (null: not found). */
-    private final Map<ClassLoader, String[][]> hookLocations = new WeakHashMap<>();
+    /** Whether servlets, filters and async contexts are still held back; guarded by {@code this}. */
+    private boolean holdingServed;
+    /** Held servlets, filters and async contexts, binary names per loader (weak keys); guarded by {@code this}. */
+    private final Map<ClassLoader, Set<String>> heldServed = new WeakHashMap<>();
+    /** Per class loader, whether it finds each container's hook classes. */
+    private final Map<ClassLoader, boolean[]> hooksSeen = new WeakHashMap<>();
     private final Listener listener;
     private final boolean hookWeavingFails;
     private volatile Release release;
@@ -112,6 +127,7 @@ public final class CommitHookCoverage {
             holding[i] = hooksOn;
             held[i] = new WeakHashMap<>();
         }
+        holdingServed = hooksOn;
     }
 
     /** A coverage that never holds anything back (the generic layer woven everywhere, as in tests). */
@@ -137,29 +153,36 @@ public final class CommitHookCoverage {
      * @param response     whether the class is a response implementation (no wrapper)
      */
     boolean holdBack(ClassLoader loader, String internalName, boolean response) {
-        if (loader == null || !anyHolding()) {
-            return false;
-        }
-        int c = coveringContainer(loader, internalName, response);
-        if (c < 0) {
-            if (response) {
-                releaseAll("the response class " + internalName.replace('/', '.') + " is not judged by a commit hook");
-            }
+        if (!anyHolding()) {
             return false;
         }
         String className = internalName.replace('/', '.');
+        boolean[] hooks = loader == null ? new boolean[CONTAINERS.length] : hooksSeen(loader);
+        int c = -1;
+        for (int i = 0; i < CONTAINERS.length && c < 0; i++) {
+            if (hooks[i] && (!response || internalName.startsWith(CONTAINERS[i].responsePackage))) {
+                c = i;
+            }
+        }
+        if (c < 0) {
+            if (response) {
+                releaseAll("the response class " + className + " is not judged by a commit hook");
+            }
+            return false;
+        }
         synchronized (this) {
-            if (!holding[c]) {
+            if (response ? !holding[c] : !holdingServed) {
                 return false;
             }
-            Set<String> names = held[c].get(loader);
+            Map<ClassLoader, Set<String>> into = response ? held[c] : heldServed;
+            Set<String> names = into.get(loader);
             if (names == null) {
                 names = new HashSet<>();
-                held[c].put(loader, names);
+                into.put(loader, names);
             }
             names.add(className);
         }
-        listener.heldBack(className, CONTAINERS[c].hook);
+        listener.heldBack(className, CONTAINERS[c].hook, response);
         return true;
     }
 
@@ -183,12 +206,18 @@ public final class CommitHookCoverage {
         synchronized (this) {
             for (int c = 0; c < CONTAINERS.length; c++) {
                 holding[c] = false;
-                takeHeld(c, classes);
+                take(held[c], classes);
             }
+            holdingServed = false;
+            take(heldServed, classes);
         }
         weave(reason, classes);
     }
 
+    /**
+     * A container's responses are the generic layer's again: its response classes, and the
+     * servlets and filters (which may run on it; they are not told apart by container).
+     */
     private void release(int c, String reason) {
         Map<ClassLoader, Set<String>> classes = new WeakHashMap<>();
         synchronized (this) {
@@ -196,18 +225,20 @@ public final class CommitHookCoverage {
                 return;
             }
             holding[c] = false;
-            takeHeld(c, classes);
+            take(held[c], classes);
+            holdingServed = false;
+            take(heldServed, classes);
         }
         weave(reason, classes);
     }
 
-    private void takeHeld(int c, Map<ClassLoader, Set<String>> into) {
-        copyHeld(c, into);
-        held[c].clear();
+    private static void take(Map<ClassLoader, Set<String>> from, Map<ClassLoader, Set<String>> into) {
+        copy(from, into);
+        from.clear();
     }
 
-    private void copyHeld(int c, Map<ClassLoader, Set<String>> into) {
-        for (Map.Entry<ClassLoader, Set<String>> e : held[c].entrySet()) {
+    private static void copy(Map<ClassLoader, Set<String>> from, Map<ClassLoader, Set<String>> into) {
+        for (Map.Entry<ClassLoader, Set<String>> e : from.entrySet()) {
             Set<String> names = into.get(e.getKey());
             if (names == null) {
                 names = new HashSet<>();
@@ -236,8 +267,9 @@ public final class CommitHookCoverage {
     synchronized Map<ClassLoader, Set<String>> held() {
         Map<ClassLoader, Set<String>> all = new HashMap<>();
         for (int c = 0; c < CONTAINERS.length; c++) {
-            copyHeld(c, all);
+            copy(held[c], all);
         }
+        copy(heldServed, all);
         return Collections.unmodifiableMap(all);
     }
 
@@ -247,66 +279,36 @@ public final class CommitHookCoverage {
                 return true;
             }
         }
-        return false;
+        return holdingServed;
     }
 
-    /** The container whose hook class comes from the same place as this class, or -1. */
-    private int coveringContainer(ClassLoader loader, String internalName, boolean response) {
-        String own = location(loader, internalName + ".class");
-        if (own == null) {
-            return -1;
-        }
-        String[][] hooks = hookLocations(loader);
-        for (int c = 0; c < CONTAINERS.length; c++) {
-            if (response && !internalName.startsWith(CONTAINERS[c].responsePackage)) {
-                continue;
-            }
-            for (String hook : hooks[c]) {
-                if (own.equals(hook)) {
-                    return c;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private String[][] hookLocations(ClassLoader loader) {
-        String[][] known;
-        synchronized (hookLocations) {
-            known = hookLocations.get(loader);
+    /** Per container, whether the class loader finds one of its hook classes (asked once per loader). */
+    private boolean[] hooksSeen(ClassLoader loader) {
+        boolean[] known;
+        synchronized (hooksSeen) {
+            known = hooksSeen.get(loader);
         }
         if (known != null) {
             return known;
         }
         // looked up outside the lock: getResource may take the loader's own locks
-        known = new String[CONTAINERS.length][];
+        known = new boolean[CONTAINERS.length];
         for (int c = 0; c < CONTAINERS.length; c++) {
-            String[] files = CONTAINERS[c].hookClassFiles;
-            known[c] = new String[files.length];
-            for (int i = 0; i < files.length; i++) {
-                known[c][i] = location(loader, files[i]);
+            for (String file : CONTAINERS[c].hookClassFiles) {
+                known[c] |= finds(loader, file);
             }
         }
-        synchronized (hookLocations) {
-            hookLocations.put(loader, known);
+        synchronized (hooksSeen) {
+            hooksSeen.put(loader, known);
         }
         return known;
     }
 
-    /**
-     * Where a class file comes from: its URL without the class's own path, e.g.
-     * {@code jar:file:/lib/tomcat-embed-core.jar!/} or {@code file:/app/classes/}; null if not found.
-     */
-    static String location(ClassLoader loader, String classFile) {
+    private static boolean finds(ClassLoader loader, String classFile) {
         try {
-            URL url = loader.getResource(classFile);
-            if (url == null) {
-                return null;
-            }
-            String s = url.toString();
-            return s.endsWith(classFile) ? s.substring(0, s.length() - classFile.length()) : null;
+            return loader.getResource(classFile) != null;
         } catch (Throwable t) {
-            return null; // a loader that cannot tell: the class is simply woven
+            return false; // a loader that cannot tell: its classes are simply woven
         }
     }
 }

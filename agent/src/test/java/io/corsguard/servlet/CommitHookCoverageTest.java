@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Which classes the generic layer holds back, on a class loader over the real Tomcat 9 jar (its
  * commit hook's processors, its responses and its servlet API in one jar) plus a directory of the
- * application's own classes; and what makes it weave them after all.
+ * application's own classes, and on one over that directory alone; and what makes it weave them
+ * after all.
  */
 class CommitHookCoverageTest {
     private static final String RESPONSE = "org/apache/catalina/connector/Response";
@@ -39,8 +40,8 @@ class CommitHookCoverageTest {
     private CommitHookCoverage coverage(boolean hooksOn) {
         CommitHookCoverage c = new CommitHookCoverage(hooksOn, new CommitHookCoverage.Listener() {
             @Override
-            public void heldBack(String className, String hook) {
-                events.add("held " + className + " " + hook);
+            public void heldBack(String className, String hook, boolean response) {
+                events.add("held " + className + " " + hook + (response ? " response" : " served"));
             }
 
             @Override
@@ -70,21 +71,39 @@ class CommitHookCoverageTest {
         return s;
     }
 
+    /** Only the application's classes: no container's hook class is found there. */
+    private URLClassLoader appOnlyLoader() throws Exception {
+        loader().close();
+        return new URLClassLoader(new URL[] {app.toUri().toURL()}, null);
+    }
+
     @Test
-    void theContainersOwnClassesAreHeldBackWhileItsHookJudges() throws Exception {
+    void whatALoaderThatSeesAHookedContainerWouldHaveWovenIsHeldBack() throws Exception {
         try (URLClassLoader loader = loader()) {
             CommitHookCoverage c = coverage(true);
-            assertTrue(c.holdBack(loader, RESPONSE, true), "Tomcat's response, in the jar of Tomcat's processors");
+            assertTrue(c.holdBack(loader, RESPONSE, true), "Tomcat's response, under the package its hook judges");
             assertTrue(c.holdBack(loader, FACADE, true));
             assertTrue(c.holdBack(loader, HTTP_SERVLET, false), "the servlet API Tomcat's jar brings");
-            assertFalse(c.holdBack(loader, "com/example/MyServlet", false), "the application's servlet, from elsewhere, is woven");
-            assertFalse(c.holdBack(null, RESPONSE, true), "nothing of the bootstrap loader is held back");
-            assertEquals(Collections.singletonMap(loader, names(RESPONSE, FACADE, HTTP_SERVLET)), c.held());
+            assertTrue(c.holdBack(loader, "com/example/MyServlet", false),
+                "the application's servlet: the container its loader sees serves it, and judges its responses");
+            assertFalse(c.holdBack(null, HTTP_SERVLET, false), "the bootstrap loader sees no hooked container");
+            assertEquals(Collections.singletonMap(loader, names(RESPONSE, FACADE, HTTP_SERVLET, "com/example/MyServlet")), c.held());
             assertEquals(Arrays.asList(
-                "held org.apache.catalina.connector.Response tomcat-commit-hook",
-                "held org.apache.catalina.connector.ResponseFacade tomcat-commit-hook",
-                "held javax.servlet.http.HttpServlet tomcat-commit-hook"), events);
+                "held org.apache.catalina.connector.Response tomcat-commit-hook response",
+                "held org.apache.catalina.connector.ResponseFacade tomcat-commit-hook response",
+                "held javax.servlet.http.HttpServlet tomcat-commit-hook served",
+                "held com.example.MyServlet tomcat-commit-hook served"), events);
             assertTrue(releases.isEmpty());
+        }
+    }
+
+    @Test
+    void aLoaderThatSeesNoHookedContainerHoldsNothingBack() throws Exception {
+        try (URLClassLoader loader = appOnlyLoader()) {
+            CommitHookCoverage c = coverage(true);
+            assertFalse(c.holdBack(loader, "com/example/MyServlet", false), "no hook judges wherever it runs: woven");
+            assertTrue(c.held().isEmpty());
+            assertTrue(events.isEmpty(), events.toString());
         }
     }
 
@@ -94,6 +113,7 @@ class CommitHookCoverageTest {
             CommitHookCoverage c = coverage(false);
             assertFalse(c.holdBack(loader, RESPONSE, true));
             assertFalse(c.holdBack(loader, HTTP_SERVLET, false));
+            assertFalse(c.holdBack(loader, "com/example/MyServlet", false));
             assertTrue(c.held().isEmpty());
             assertFalse(CommitHookCoverage.none().holdBack(loader, RESPONSE, true));
         }
@@ -105,13 +125,35 @@ class CommitHookCoverageTest {
             CommitHookCoverage c = coverage(true);
             c.holdBack(loader, RESPONSE, true);
             c.holdBack(loader, HTTP_SERVLET, false);
+            c.holdBack(loader, "com/example/MyServlet", false);
             assertFalse(c.holdBack(loader, "com/example/MyResponse", true), "another response implementation is woven");
-            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names(RESPONSE, HTTP_SERVLET))), releases,
-                "what was held back is woven now: the servlet may serve that response");
-            assertEquals("released 2: the response class com.example.MyResponse is not judged by a commit hook", events.get(2));
+            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names(RESPONSE, HTTP_SERVLET, "com/example/MyServlet"))),
+                releases, "what was held back is woven now: the servlets may serve that response");
+            assertEquals("released 3: the response class com.example.MyResponse is not judged by a commit hook", events.get(3));
             assertFalse(c.holdBack(loader, FACADE, true), "nothing is held back any more");
+            assertFalse(c.holdBack(loader, "com/example/OtherServlet", false));
             assertTrue(c.held().isEmpty());
             assertEquals(1, releases.size());
+        }
+    }
+
+    @Test
+    void aResponseWhereNoHookedContainerIsSeenReleasesEverything() throws Exception {
+        try (URLClassLoader loader = loader(); URLClassLoader other = appOnlyLoader()) {
+            CommitHookCoverage c = coverage(true);
+            c.holdBack(loader, "com/example/MyServlet", false);
+            assertFalse(c.holdBack(other, "com/example/MyResponse", true), "a container in another class loader");
+            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names("com/example/MyServlet"))), releases);
+        }
+    }
+
+    @Test
+    void aResponseOfTheBootstrapLoaderReleasesEverything() throws Exception {
+        try (URLClassLoader loader = loader()) {
+            CommitHookCoverage c = coverage(true);
+            c.holdBack(loader, "com/example/MyServlet", false);
+            assertFalse(c.holdBack(null, "com/example/MyResponse", true));
+            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names("com/example/MyServlet"))), releases);
         }
     }
 
@@ -127,18 +169,24 @@ class CommitHookCoverageTest {
     }
 
     @Test
-    void aHookClassNotWovenReleasesItsContainersClassesOnly() throws Exception {
+    void aHookClassNotWovenReleasesItsContainersResponsesAndEveryServletOrFilter() throws Exception {
         try (URLClassLoader loader = loader()) {
             CommitHookCoverage c = coverage(true);
             c.holdBack(loader, RESPONSE, true);
+            c.holdBack(loader, "com/example/MyServlet", false);
             c.hookNotWoven("io.undertow.server.HttpServerExchange");
-            assertTrue(releases.isEmpty(), "another container's hook");
+            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names("com/example/MyServlet"))), releases,
+                "another container's hook: the servlet may run on that container, Tomcat's responses are still judged by Tomcat's");
+            assertEquals("released 1: the undertow-commit-hook is not woven into io.undertow.server.HttpServerExchange", events.get(2));
+            assertFalse(c.holdBack(loader, "com/example/OtherServlet", false), "no servlet or filter is held back any more");
+            assertTrue(c.holdBack(loader, FACADE, true), "Tomcat's responses still are");
             c.hookNotWoven("org.apache.coyote.http2.StreamProcessor");
-            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names(RESPONSE))), releases);
-            assertEquals("released 1: the tomcat-commit-hook is not woven into org.apache.coyote.http2.StreamProcessor", events.get(1));
+            assertEquals(Arrays.asList(Collections.singletonMap(loader, names("com/example/MyServlet")),
+                Collections.singletonMap(loader, names(RESPONSE, FACADE))), releases);
+            assertEquals("released 2: the tomcat-commit-hook is not woven into org.apache.coyote.http2.StreamProcessor", events.get(4));
             assertFalse(c.holdBack(loader, FACADE, true), "Tomcat's classes are woven from now on");
             c.hookNotWoven("org.apache.coyote.http11.Http11Processor");
-            assertEquals(1, releases.size(), "released once");
+            assertEquals(2, releases.size(), "released once");
         }
     }
 
@@ -147,22 +195,13 @@ class CommitHookCoverageTest {
         try (URLClassLoader loader = loader()) {
             CommitHookCoverage c = coverage(true);
             c.holdBack(loader, RESPONSE, true);
+            c.holdBack(loader, "com/example/MyServlet", false);
             c.releaseAll("test.commit-hook=false");
-            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names(RESPONSE))), releases);
-            assertEquals("released 1: test.commit-hook=false", events.get(1));
+            assertEquals(Collections.singletonList(Collections.singletonMap(loader, names(RESPONSE, "com/example/MyServlet"))), releases);
+            assertEquals("released 2: test.commit-hook=false", events.get(2));
+            assertFalse(c.holdBack(loader, "com/example/OtherServlet", false));
             c.releaseAll("again");
             assertEquals(1, releases.size(), "nothing left to weave, nothing reported");
-        }
-    }
-
-    @Test
-    void theLocationOfAClassIsItsJarOrDirectory() throws Exception {
-        try (URLClassLoader loader = loader()) {
-            String jar = CommitHookCoverage.location(loader, RESPONSE + ".class");
-            assertTrue(jar.startsWith("jar:file:") && jar.endsWith(".jar!/"), jar);
-            assertEquals(jar, CommitHookCoverage.location(loader, "org/apache/coyote/http11/Http11Processor.class"));
-            assertEquals(app.toUri().toURL().toString(), CommitHookCoverage.location(loader, "com/example/MyServlet.class"));
-            assertNull(CommitHookCoverage.location(loader, "com/example/Missing.class"));
         }
     }
 }

@@ -176,4 +176,40 @@ class SpringBootMvcTest {
             Json.assertReportLine(p.reportLines.get(0), setup.toString().toLowerCase(), "servlet", "OPTIONS", "/secure/data", T);
         }
     }
+
+    /** The fixture's fat jar. */
+    java.nio.file.Path jar() {
+        return app() == App.SPRING_BOOT ? DemoServers.SPRING_BOOT_JAR : DemoServers.SPRING_BOOT27_JAR;
+    }
+
+    /**
+     * Spring's filters and servlets are held back while Tomcat's commit hook judges (they would
+     * only stand back). When the hook fails to weave ({@code test.fault=weave-hook}) at the first
+     * request, they are woven before that request goes on, with Tomcat's responses, so the
+     * generic layer judges the very first response from the outermost filter.
+     */
+    @Test
+    void whenTheCommitHookFailsSpringsHeldBackFiltersAreWovenBeforeTheFirstResponse() throws Exception {
+        try (ChildJvm jvm = ChildJvm.startJar(List.of(ChildJvm.javaagent(
+                DemoServers.COMMON + ";mode=correct;log.level=debug;test.fault=weave-hook")), jar(), "--server.port=0")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("READY servlet=(\\d+)").matcher(
+                jvm.awaitLine(l -> l.startsWith("READY"), java.time.Duration.ofSeconds(180)));
+            assertTrue(m.find(), jvm.describe());
+            List<String> before = jvm.stderr();
+            assertTrue(before.stream().anyMatch(l -> l.contains("held back org.springframework.web.filter.OncePerRequestFilter: the "
+                + "tomcat-commit-hook judges the responses of the container its class loader sees")), jvm.describe());
+            assertTrue(before.stream().noneMatch(l -> l.contains("instrumented org.springframework.")), jvm.describe());
+
+            Exchange x = Exchange.send(jvm, Integer.parseInt(m.group(1)), 1, "GET", "/api/data", get(U));
+            assertEquals(200, x.head.status(), jvm.describe());
+            assertEquals(reflected(U, false), x.corsLines(), "stripped by the generic layer on the first response\n" + jvm.describe());
+            assertEquals(List.of("CG003:strip-credentials"), x.rulesAndActions(), "report lines: " + x.reportLines);
+            Json.assertReportLine(x.reportLines.get(0), "correct", "servlet", "GET", "/api/data", U);
+            List<String> err = jvm.stderr();
+            assertTrue(err.stream().anyMatch(l -> l.contains("generic servlet layer woven into ")
+                && l.contains("held back: the tomcat-commit-hook is not woven into org.apache.coyote.http11.Http11Processor")), jvm.describe());
+            assertTrue(err.stream().anyMatch(l -> l.contains("instrumented org.springframework.web.filter.OncePerRequestFilter")),
+                jvm.describe());
+        }
+    }
 }
