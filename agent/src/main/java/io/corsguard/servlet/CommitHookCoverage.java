@@ -83,6 +83,9 @@ public final class CommitHookCoverage {
         new Container("jetty-channel-commit-hook", "org/eclipse/jetty/server/", JettyChannelInstrumentation.HTTP_CHANNEL),
     };
 
+    /** What the bootstrap loader sees: no container's hook class. */
+    private static final boolean[] NO_HOOKS = new boolean[CONTAINERS.length];
+
     private static final Listener QUIET = new Listener() {
         @Override
         public void heldBack(String className, String hook, boolean response) {
@@ -157,7 +160,7 @@ public final class CommitHookCoverage {
             return false;
         }
         String className = internalName.replace('/', '.');
-        boolean[] hooks = loader == null ? new boolean[CONTAINERS.length] : hooksSeen(loader);
+        boolean[] hooks = loader == null ? NO_HOOKS : hooksSeen(loader);
         int c = -1;
         for (int i = 0; i < CONTAINERS.length && c < 0; i++) {
             if (hooks[i] && (!response || internalName.startsWith(CONTAINERS[i].responsePackage))) {
@@ -295,7 +298,9 @@ public final class CommitHookCoverage {
         known = new boolean[CONTAINERS.length];
         for (int c = 0; c < CONTAINERS.length; c++) {
             for (String file : CONTAINERS[c].hookClassFiles) {
-                known[c] |= finds(loader, file);
+                if (!known[c]) {
+                    known[c] = finds(loader, file);
+                }
             }
         }
         synchronized (hooksSeen) {
