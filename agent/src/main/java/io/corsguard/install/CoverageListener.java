@@ -14,9 +14,10 @@ final class CoverageListener implements CommitHookCoverage.Listener {
 
     @Override
     public void heldBack(String className, String hook, boolean response) {
-        engine.reporter().debug("held back " + className + ": the " + hook + (response
-            ? " judges its container's responses"
-            : " judges the responses of the container its class loader sees, and no container without a commit hook is loaded"));
+        engine.reporter().debug("held back " + className + (response
+            ? ": the " + hook + " judges its container's responses"
+            : ": every container its class loader sees has its responses judged by a commit hook (" + hook
+                + "), and no container without one is loaded"));
     }
 
     @Override

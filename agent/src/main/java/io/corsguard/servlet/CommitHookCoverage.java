@@ -49,9 +49,9 @@ public final class CommitHookCoverage {
     /** What the coverage tells the reporter. */
     public interface Listener {
         /**
-         * {@code className} is not woven now: {@code hook} judges its container's responses
-         * ({@code response}: the class is one of them; otherwise a servlet or filter its class
-         * loader's container serves).
+         * {@code className} is not woven now. A response class ({@code response}): {@code hook}
+         * judges its container's responses. A servlet, filter or async context: {@code hook} names
+         * the hooks of every container its class loader sees ({@code ", "} between them).
          */
         void heldBack(String className, String hook, boolean response);
 
@@ -185,7 +185,7 @@ public final class CommitHookCoverage {
             }
             names.add(className);
         }
-        listener.heldBack(className, CONTAINERS[c].hook, response);
+        listener.heldBack(className, response ? CONTAINERS[c].hook : hookNames(hooks), response);
         return true;
     }
 
@@ -283,6 +283,17 @@ public final class CommitHookCoverage {
             }
         }
         return holdingServed;
+    }
+
+    /** The hooks seen, by name: {@code tomcat-commit-hook}, or several joined by {@code ", "}. */
+    private static String hookNames(boolean[] hooks) {
+        StringBuilder names = new StringBuilder();
+        for (int c = 0; c < CONTAINERS.length; c++) {
+            if (hooks[c]) {
+                names.append(names.length() == 0 ? "" : ", ").append(CONTAINERS[c].hook);
+            }
+        }
+        return names.toString();
     }
 
     /** Per container, whether the class loader finds one of its hook classes (asked once per loader). */

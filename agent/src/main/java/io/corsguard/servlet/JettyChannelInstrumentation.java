@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.corsguard.bootstrap.ServletBridge;
+import io.corsguard.install.ClassFileHeader;
 import io.corsguard.install.Weaving;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
@@ -38,6 +39,21 @@ public final class JettyChannelInstrumentation extends CommitHook {
     @Override
     public String name() {
         return "jetty-channel";
+    }
+
+    /**
+     * Not Jetty 12's {@code HttpChannel}, an interface of the same name (its responses are the
+     * jetty12 hook's): matched, it would be "not woven" and release what the generic layer holds
+     * back for every container ({@link CommitHookCoverage}).
+     */
+    @Override
+    public boolean matches(ClassLoader loader, String internalName, byte[] classFile) {
+        return super.matches(loader, internalName, classFile) && !ClassFileHeader.parse(classFile).isInterface();
+    }
+
+    @Override
+    public boolean matches(Class<?> type) {
+        return super.matches(type) && !type.isInterface();
     }
 
     @Override

@@ -98,6 +98,16 @@ class CommitHookCoverageTest {
     }
 
     @Test
+    void aServletWhereSeveralHookedContainersAreSeenNamesEveryHook() throws Exception {
+        URL undertow = io.undertow.server.HttpServerExchange.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader tomcat = loader(); URLClassLoader both = new URLClassLoader(new URL[] {undertow}, tomcat)) {
+            CommitHookCoverage c = coverage(true);
+            assertTrue(c.holdBack(both, "com/example/MyServlet", false));
+            assertEquals(Collections.singletonList("held com.example.MyServlet tomcat-commit-hook, undertow-commit-hook served"), events);
+        }
+    }
+
+    @Test
     void aLoaderThatSeesNoHookedContainerHoldsNothingBack() throws Exception {
         try (URLClassLoader loader = appOnlyLoader()) {
             CommitHookCoverage c = coverage(true);

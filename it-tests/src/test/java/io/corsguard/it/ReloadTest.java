@@ -99,8 +99,8 @@ class ReloadTest {
             jvm.awaitLine(l -> l.contains("held back org.apache.catalina.connector.Response: the tomcat-commit-hook judges"),
                 Duration.ofSeconds(5));
             jvm.awaitLine(l -> l.contains("held back jakarta.servlet.http.HttpServlet"), Duration.ofSeconds(5));
-            jvm.awaitLine(l -> l.contains("held back io.corsguard.demo.TomcatDemoServer$DemoServlet: the tomcat-commit-hook judges the "
-                + "responses of the container its class loader sees"), Duration.ofSeconds(5));
+            jvm.awaitLine(l -> l.contains("held back io.corsguard.demo.TomcatDemoServer$DemoServlet: every container its class loader "
+                + "sees has its responses judged by a commit hook (tomcat-commit-hook)"), Duration.ofSeconds(5));
             assertFalse(jvm.stderr().stream().anyMatch(l -> l.contains("instrumented org.apache.catalina.connector.Response")),
                 jvm.describe());
 
