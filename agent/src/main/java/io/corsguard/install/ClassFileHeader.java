@@ -17,15 +17,25 @@ import java.net.URLClassLoader;
 public final class ClassFileHeader {
     public static final int ACC_INTERFACE = 0x0200;
     public static final int ACC_SYNTHETIC = 0x1000;
+    public static final int ACC_ABSTRACT = 0x0400;
 
     private final int access;
     private final String superName;
     private final String[] interfaces;
+    /** The class file and its constant pool's offsets, kept for {@link #declaresConcreteMethod}. */
+    private final byte[] classFile;
+    private final int[] offsets;
+    /** Where the fields table starts (JVMS §4.1: after the interfaces). */
+    private final int fieldsStart;
 
-    private ClassFileHeader(int access, String superName, String[] interfaces) {
+    private ClassFileHeader(int access, String superName, String[] interfaces, byte[] classFile, int[] offsets,
+                            int fieldsStart) {
         this.access = access;
         this.superName = superName;
         this.interfaces = interfaces;
+        this.classFile = classFile;
+        this.offsets = offsets;
+        this.fieldsStart = fieldsStart;
     }
 
     public boolean isInterface() {
@@ -51,6 +61,79 @@ public final class ClassFileHeader {
 
     public String interfaceName(int i) {
         return interfaces[i];
+    }
+
+    /**
+     * Whether the class itself declares a method with a body (not abstract) named one of
+     * {@code names} (ASCII), whatever its descriptor: the fields and methods tables are walked
+     * in place, no name is decoded.
+     *
+     * @throws IllegalArgumentException when the tables are truncated or name no Utf8 constant
+     */
+    public boolean declaresConcreteMethod(String[] names) {
+        byte[] b = classFile;
+        try {
+            int p = skipMembers(b, fieldsStart);
+            int methods = u2(b, p);
+            p += 2;
+            for (int m = 0; m < methods; m++) {
+                int flags = u2(b, p);
+                int nameIndex = u2(b, p + 2);
+                if ((flags & ACC_ABSTRACT) == 0 && utf8In(nameIndex, names)) {
+                    return true;
+                }
+                p = skipAttributes(b, p + 6);
+            }
+            return false;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("truncated class file", e);
+        }
+    }
+
+    /** Past a fields (or methods) table starting at {@code p} with its count. */
+    private static int skipMembers(byte[] b, int p) {
+        int n = u2(b, p);
+        p += 2;
+        for (int i = 0; i < n; i++) {
+            p = skipAttributes(b, p + 6); // access, name, descriptor
+        }
+        return p;
+    }
+
+    /** Past an attributes table starting at {@code p} with its count. */
+    private static int skipAttributes(byte[] b, int p) {
+        int n = u2(b, p);
+        p += 2;
+        for (int i = 0; i < n; i++) {
+            p += 6 + u4(b, p + 2); // name, length, info
+        }
+        return p;
+    }
+
+    private boolean utf8In(int index, String[] names) {
+        if (index <= 0 || index >= offsets.length) {
+            throw new IllegalArgumentException("method name constant " + index + " out of range");
+        }
+        int u = offsets[index];
+        if ((classFile[u] & 0xFF) != 1) {
+            throw new IllegalArgumentException("method name constant " + index + " is not Utf8");
+        }
+        int length = u2(classFile, u + 1);
+        for (String name : names) {
+            if (name.length() == length && asciiEquals(classFile, u + 3, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean asciiEquals(byte[] b, int from, String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (b[from + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -129,7 +212,8 @@ public final class ClassFileHeader {
             for (int i = 0; i < n; i++) {
                 interfaces[i] = className(b, offsets, u2(b, p + 8 + 2 * i));
             }
-            return new ClassFileHeader(access, superIndex == 0 ? null : className(b, offsets, superIndex), interfaces);
+            return new ClassFileHeader(access, superIndex == 0 ? null : className(b, offsets, superIndex), interfaces, b,
+                offsets, p + 8 + 2 * n);
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("truncated class file", e);
         }

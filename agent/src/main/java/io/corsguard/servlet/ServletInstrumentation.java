@@ -16,6 +16,10 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The generic {@code HttpServletResponse} layer for containers without a commit hook (DESIGN §5),
  * for javax.servlet and jakarta.servlet alike: the same matchers per namespace prefix, thin advice
@@ -26,6 +30,22 @@ public final class ServletInstrumentation implements ServerInstrumentation {
 
     /** Each namespace: its package, and the prefix of its advice shells' names. */
     private static final String[][] NAMESPACES = {{"javax.servlet", "Javax"}, {"jakarta.servlet", "Jakarta"}};
+
+    // the methods weave() advises, by name; WOVEN_METHODS joins them
+    private static final String[] SERVICE = {"service"};
+    private static final String[] DO_FILTER = {"doFilter"};
+    private static final String[] HEADER_WRITES = {"setHeader", "addHeader"};
+    private static final String[] COMMITS = {"getOutputStream", "getWriter", "flushBuffer", "reset"};
+    private static final String[] SEND_ERROR = {"sendError"};
+    private static final String[] SEND_REDIRECT = {"sendRedirect"};
+    private static final String[] COMPLETE = {"complete"};
+
+    /**
+     * Every method name {@link #weave} advises, whatever the role: a class that declares none of
+     * them (with a body) has nothing to weave, so its super types need not be known
+     * ({@link ServletApiTypes}).
+     */
+    static final String[] WOVEN_METHODS = join(SERVICE, DO_FILTER, HEADER_WRITES, COMMITS, SEND_ERROR, SEND_REDIRECT, COMPLETE);
 
     private final ServletApiTypes[] types = new ServletApiTypes[NAMESPACES.length];
     private final CommitHookCoverage coverage;
@@ -103,23 +123,23 @@ public final class ServletInstrumentation implements ServerInstrumentation {
         ElementMatcher.Junction<TypeDescription> request = named(api + ".ServletRequest");
         ElementMatcher.Junction<TypeDescription> response = named(api + ".ServletResponse");
         if (ServletApiTypes.has(roles, ServletApiTypes.SERVLET_OR_FILTER, 0)) {
-            weaving.advice(concrete().and(named("service")).and(takesArguments(2))
+            weaving.advice(concrete().and(namedOneOf(SERVICE)).and(takesArguments(2))
                     .and(takesArgument(0, request)).and(takesArgument(1, response)),
                 shell + "ServiceAdvice")
-                .advice(concrete().and(named("doFilter")).and(takesArguments(3))
+                .advice(concrete().and(namedOneOf(DO_FILTER)).and(takesArguments(3))
                     .and(takesArgument(0, request)).and(takesArgument(1, response)),
                 shell + "ServiceAdvice");
         }
         if (ServletApiTypes.has(roles, ServletApiTypes.RESPONSE, ServletApiTypes.RESPONSE_WRAPPER)) {
-            weaving.advice(concrete().and(namedOneOf("setHeader", "addHeader")).and(takesArguments(String.class, String.class)),
+            weaving.advice(concrete().and(namedOneOf(HEADER_WRITES)).and(takesArguments(String.class, String.class)),
                     shell + "HeaderAdvice")
-                .advice(concrete().and(namedOneOf("getOutputStream", "getWriter", "flushBuffer", "reset")).and(takesNoArguments())
-                        .or(concrete().and(named("sendError")).and(takesArgument(0, int.class)))
-                        .or(concrete().and(named("sendRedirect")).and(takesArgument(0, String.class))),
+                .advice(concrete().and(namedOneOf(COMMITS)).and(takesNoArguments())
+                        .or(concrete().and(namedOneOf(SEND_ERROR)).and(takesArgument(0, int.class)))
+                        .or(concrete().and(namedOneOf(SEND_REDIRECT)).and(takesArgument(0, String.class))),
                     shell + "ResponseAdvice");
         }
         if (ServletApiTypes.has(roles, ServletApiTypes.ASYNC_CONTEXT, 0)) {
-            weaving.advice(concrete().and(named("complete")).and(takesNoArguments()), shell + "AsyncCompleteAdvice");
+            weaving.advice(concrete().and(namedOneOf(COMPLETE)).and(takesNoArguments()), shell + "AsyncCompleteAdvice");
         }
     }
 
@@ -131,6 +151,14 @@ public final class ServletInstrumentation implements ServerInstrumentation {
     @Override
     public void notWoven(String className) {
         // e.g. a servlet that only overrides doGet: nothing of it to advise
+    }
+
+    private static String[] join(String[]... groups) {
+        List<String> all = new ArrayList<>();
+        for (String[] g : groups) {
+            all.addAll(Arrays.asList(g));
+        }
+        return all.toArray(new String[0]);
     }
 
     private static ElementMatcher.Junction<MethodDescription> concrete() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.JarURLConnection;
 import java.net.URL;
@@ -51,7 +52,24 @@ class ClassFileHeaderTest {
             interfaces.add(i.getName().replace('.', '/'));
         }
         assertEquals(interfaces, Arrays.asList(h.interfaces()), name);
+        Method[] declared;
+        try {
+            declared = type.getDeclaredMethods();
+        } catch (Throwable signatureNamesAMissingClass) {
+            return;
+        }
+        for (String method : METHOD_NAMES) {
+            boolean concrete = false;
+            for (Method m : declared) {
+                concrete |= m.getName().equals(method) && !Modifier.isAbstract(m.getModifiers());
+            }
+            assertEquals(concrete, h.declaresConcreteMethod(new String[] {"x", method}), name + "." + method);
+        }
     }
+
+    /** Names looked for among each class's declared methods: common ones, some with abstract twins. */
+    private static final String[] METHOD_NAMES = {"service", "doFilter", "setHeader", "reset", "complete", "toString",
+        "run", "close", "get", "apply", "write", "hashCode"};
 
     @Test
     void everyClassOfRealJarsReadsAsReflectionSeesIt() throws Exception {
@@ -101,6 +119,25 @@ class ClassFileHeaderTest {
         assertEquals(true, ClassFileHeader.parse(synthetic).isSynthetic());
         assertEquals(true, ClassFileHeader.parse(iface).isInterface());
         assertEquals(Arrays.asList("java/lang/Runnable"), Arrays.asList(ClassFileHeader.parse(iface).interfaces()));
+    }
+
+    @Test
+    void methodsWithABodyAreFoundByName() {
+        byte[] file = new net.bytebuddy.ByteBuddy().subclass(Object.class).name("test.Methods")
+            .defineMethod("service", void.class, net.bytebuddy.description.modifier.Visibility.PUBLIC)
+            .intercept(net.bytebuddy.implementation.StubMethod.INSTANCE)
+            .make().getBytes();
+        byte[] abstractOnly = new net.bytebuddy.ByteBuddy().subclass(Object.class).name("test.AbstractOnly")
+            .modifiers(net.bytebuddy.description.modifier.Visibility.PUBLIC, net.bytebuddy.description.modifier.TypeManifestation.ABSTRACT)
+            .defineMethod("service", void.class, net.bytebuddy.description.modifier.Visibility.PUBLIC,
+                net.bytebuddy.description.modifier.MethodManifestation.ABSTRACT)
+            .withoutCode()
+            .make().getBytes();
+        assertTrue(ClassFileHeader.parse(file).declaresConcreteMethod(new String[] {"doFilter", "service"}));
+        assertEquals(false, ClassFileHeader.parse(file).declaresConcreteMethod(new String[] {"servic", "services", "Service"}),
+            "names compared whole and exactly");
+        assertEquals(false, ClassFileHeader.parse(abstractOnly).declaresConcreteMethod(new String[] {"service"}),
+            "an abstract method has no body to weave");
     }
 
     @Test

@@ -3,13 +3,20 @@ package io.corsguard.servlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.description.modifier.SyntheticState;
 import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.implementation.StubMethod;
+import net.bytebuddy.implementation.SuperMethodCall;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,12 +111,46 @@ class ServletApiTypesTest {
     void syntheticClassesAreNotMatched() {
         ServletApiTypes types = new ServletApiTypes("javax.servlet");
         byte[] plain = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
-            .name("test.GeneratedServlet").make().getBytes();
+            .name("test.GeneratedServlet").method(named("service")).intercept(SuperMethodCall.INSTANCE).make().getBytes();
         byte[] synthetic = new ByteBuddy().subclass(javax.servlet.http.HttpServlet.class)
             .name("test.SyntheticServlet").modifiers(Visibility.PUBLIC, SyntheticState.SYNTHETIC)
-            .make().getBytes();
+            .method(named("service")).intercept(SuperMethodCall.INSTANCE).make().getBytes();
         assertTrue(ServletApiTypes.has(types.roles(LOADER, "test/GeneratedServlet", plain), SERVICE, 0), "a servlet subclass");
         assertFalse(ServletApiTypes.has(types.roles(LOADER, "test/SyntheticServlet", synthetic), SERVICE, 0), "the same, marked synthetic");
+    }
+
+    /**
+     * A class that declares no method the layer advises has nothing to weave: it is not matched,
+     * and its super types are not looked up (on Spring Boot each lookup goes through the
+     * nested-jar loader). One that declares {@code doFilter} is, through the same super types.
+     */
+    @Test
+    void aClassWithNothingToWeaveIsNotMatchedAndItsSuperTypesAreNotRead() {
+        List<String> looked = new ArrayList<>();
+        ClassLoader counting = new ClassLoader(LOADER) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                looked.add(name);
+                return super.getResourceAsStream(name);
+            }
+        };
+        ServletApiTypes types = new ServletApiTypes("javax.servlet");
+        DynamicType.Unloaded<?> doGetOnly = new ByteBuddy().subclass(org.apache.catalina.filters.CorsFilter.class)
+            .name("test.DoGetOnly").defineMethod("doGet", void.class, Visibility.PUBLIC).intercept(StubMethod.INSTANCE)
+            .make();
+        assertEquals(0, types.roles(counting, "test/DoGetOnly", doGetOnly.getBytes()));
+        assertEquals(List.of(), looked, "nothing read for a class with nothing to weave");
+
+        DynamicType.Unloaded<?> filter = new ByteBuddy().subclass(org.apache.catalina.filters.CorsFilter.class)
+            .name("test.OwnDoFilter").method(named("doFilter")).intercept(SuperMethodCall.INSTANCE)
+            .make();
+        assertTrue(ServletApiTypes.has(types.roles(counting, "test/OwnDoFilter", filter.getBytes()), SERVICE, 0));
+        assertTrue(looked.contains("org/apache/catalina/filters/CorsFilter.class"), looked.toString());
+
+        // loaded (what an attach asks): the same answers
+        ServletApiTypes attach = new ServletApiTypes("javax.servlet");
+        assertEquals(0, attach.roles(doGetOnly.load(LOADER, ClassLoadingStrategy.Default.WRAPPER).getLoaded()));
+        assertTrue(ServletApiTypes.has(attach.roles(filter.load(LOADER, ClassLoadingStrategy.Default.WRAPPER).getLoaded()), SERVICE, 0));
     }
 
     @Test
