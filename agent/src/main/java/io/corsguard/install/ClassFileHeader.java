@@ -8,7 +8,8 @@ import java.net.URLClassLoader;
 
 /**
  * The few facts of a class file the transformer's first filter needs (JVMS §4.1): access flags,
- * super class and interfaces, in internal form ({@code a/b/C}). Read by skipping the constant pool
+ * super class and interfaces, in internal form ({@code a/b/C}), and whether it declares a method
+ * of a given name ({@link #declaresConcreteMethod}). Read by skipping the constant pool
  * in place, without Byte Buddy or ASM, so that deciding "not ours" for the thousands of classes
  * an application loads costs no parsing library, no type pool and next to no garbage. Also where
  * a class file not yet loaded is read through its class loader ({@link #read}: the generic layer's

@@ -12,13 +12,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 import io.corsguard.bootstrap.ServletBridge;
 import io.corsguard.install.ServerInstrumentation;
 import io.corsguard.install.Weaving;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * The generic {@code HttpServletResponse} layer for containers without a commit hook (DESIGN §5),
