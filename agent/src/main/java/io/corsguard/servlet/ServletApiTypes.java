@@ -20,10 +20,10 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>a class that declares no method the generic layer advises ({@link ServletInstrumentation#WOVEN_METHODS})
  *       has nothing to weave, whatever its super types: they are not looked up (on a Spring Boot
  *       application most classes, whose super types would be read through the nested-jar loader
- *       before they load); a subclass that needs them later finds them loaded or reads them then,</li>
- *   <li>each type's answer is remembered per class loader (a weak key; the values are names and
- *       bits only, so no class loader is kept alive), and since super types load before their
- *       subclasses, a class costs a look at its own header.</li>
+ *       before they load); a subclass that declares one looks them up then,</li>
+ *   <li>each type's answer, once found, is remembered per class loader (a weak key; the values are
+ *       names and bits only, so no class loader is kept alive), so a super type shared by many
+ *       classes is read once.</li>
  * </ul>
  * Names are internal ({@code a/b/C}), as the JVM hands them to a transformer. Nothing is locked
  * while a class file is read (two threads may compute the same answer).
