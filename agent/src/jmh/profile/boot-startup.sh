@@ -5,11 +5,15 @@
 # (mode=correct), alternated; prints run, config, wall ms, JVM CPU ms until READY, then wall ms and
 # JVM CPU ms until the first response to GET /api/data (the first request is where the servlet
 # container's request-path classes load and are woven).
+# CONFIGS (default "none base final") picks and orders the configurations; REVERSE=1 runs them in
+# reverse order on every even run, so that neither jar always starts right after the other.
 cd "$(dirname "$0")/../../../.."
 JAR=it-tests/spring-boot-app/target/spring-cors-app.jar
 CLK=$(getconf CLK_TCK)
 for r in $(seq 1 $1); do
- for c in none base final; do
+ order="${CONFIGS:-none base final}"
+ [ "${REVERSE:-0}" = 1 ] && [ $((r % 2)) = 0 ] && order=$(echo $order | tr ' ' '\n' | tac | tr '\n' ' ')
+ for c in $order; do
   A=""
   [ $c = base ] && A="-javaagent:${BASE_AGENT:?set BASE_AGENT to an older agent jar}=config=demo-app/corsguard.properties;mode=correct"
   [ $c = final ] && A="-javaagent:agent/target/corsguard-agent.jar=config=demo-app/corsguard.properties;mode=correct"
