@@ -26,12 +26,17 @@ public abstract class StripedCount {
         AtomicReferenceFieldUpdater.newUpdater(StripedCount.class, AtomicLongArray.class, "stripes");
     /**
      * A power of two, at least twice the processors (so that a server's threads mostly get one
-     * each), at most 8: a contended count then holds at most 512 bytes of stripes, and the dedupe
-     * windows (up to 10 000) at most 5 MB if every one of them were contended.
+     * each), at most 8: a contended count then holds at most 592 bytes of stripes, and the dedupe
+     * windows (up to 10 000) at most 6 MB if every one of them were contended.
      */
     private static final int STRIPE_COUNT =
         Math.min(8, Integer.highestOneBit(Math.max(1, 2 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
-    /** Longs between two stripes: 64 bytes, a cache line each. */
+    /**
+     * Longs between two stripes: 64 bytes, a cache line each. Stripe {@code k} is element
+     * {@code (k + 1) * STRIDE}: the first line of the array is left unwritten, because it holds
+     * the array's header, whose length every increment reads for its bounds check (a stripe there
+     * made every other thread's increment miss whenever its owner counted).
+     */
     private static final int STRIDE = 8;
     /** {@link #stripes} of a count closed before it had any: none may be made any more. */
     private static final AtomicLongArray CLOSED_STRIPES = new AtomicLongArray(0);
@@ -69,14 +74,14 @@ public abstract class StripedCount {
         }
         // consecutive ids for a server's threads, made together: mostly a stripe each
         int stripe = (int) Thread.currentThread().getId() & (STRIPE_COUNT - 1);
-        return s.incrementAndGet(stripe * STRIDE) > 0;
+        return s.incrementAndGet((stripe + 1) * STRIDE) > 0;
     }
 
     /** The stripes, made now if there are none yet ({@link #CLOSED_STRIPES} once closed before). */
     private AtomicLongArray stripes() {
         AtomicLongArray s = stripes;
         if (s == null) {
-            AtomicLongArray fresh = new AtomicLongArray(STRIPE_COUNT * STRIDE);
+            AtomicLongArray fresh = new AtomicLongArray((STRIPE_COUNT + 1) * STRIDE);
             s = STRIPES.compareAndSet(this, null, fresh) ? fresh : stripes;
         }
         return s;
@@ -85,6 +90,11 @@ public abstract class StripedCount {
     /** Spreads the count over stripes now, as a collision would (tests). */
     final void spread() {
         stripes();
+    }
+
+    /** The stripes' array as it is, {@code null} before any (tests). */
+    final AtomicLongArray stripesArray() {
+        return stripes;
     }
 
     /** Whether the count is spread over stripes (tests). */
@@ -99,7 +109,7 @@ public abstract class StripedCount {
         long total = n < 0 ? 0 : n;
         AtomicLongArray s = stripes;
         if (s != null) {
-            for (int i = 0; i < s.length(); i += STRIDE) {
+            for (int i = STRIDE; i < s.length(); i += STRIDE) {
                 long m = s.get(i);
                 total += m < 0 ? 0 : m;
             }
@@ -124,7 +134,7 @@ public abstract class StripedCount {
             s = stripes;
         }
         if (s != null) {
-            for (int i = 0; i < s.length(); i += STRIDE) {
+            for (int i = STRIDE; i < s.length(); i += STRIDE) {
                 long m = s.getAndSet(i, CLOSED);
                 total += m < 0 ? 0 : m;
             }
@@ -137,7 +147,7 @@ public abstract class StripedCount {
         long total = take(this);
         AtomicLongArray s = stripes;
         if (s != null) {
-            for (int i = 0; i < s.length(); i += STRIDE) {
+            for (int i = STRIDE; i < s.length(); i += STRIDE) {
                 for (;;) {
                     long m = s.get(i);
                     if (m <= 0) {

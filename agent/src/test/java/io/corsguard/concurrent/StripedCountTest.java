@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,44 @@ class StripedCountTest {
         Count(boolean open) {
             super(open);
         }
+    }
+
+    /**
+     * Threads of every thread-id residue count on stripes: none writes the array's first 64 bytes
+     * (its header's line, read by every increment's bounds check), no two written elements are
+     * closer than a cache line, and every increment is shown.
+     */
+    @Test
+    void stripesKeepOffTheHeadersLineAndOffEachOther() throws Exception {
+        Count c = new Count(true);
+        c.spread();
+        int threads = 16; // at least every residue of the 8 stripes at most
+        for (int t = 0; t < threads; t++) {
+            final int n = t + 1;
+            Thread counter = new Thread(() -> {
+                for (int i = 0; i < n; i++) {
+                    c.tryIncrement();
+                }
+            });
+            counter.start();
+            counter.join();
+        }
+        AtomicLongArray s = c.stripesArray();
+        List<Integer> written = new ArrayList<>();
+        for (int i = 0; i < s.length(); i++) {
+            if (s.get(i) != 0) {
+                written.add(i);
+            }
+        }
+        assertTrue(written.size() >= 2, "several stripes used: " + written);
+        for (int k = 0; k < written.size(); k++) {
+            int index = written.get(k);
+            assertTrue(index >= 8, "element " + index + " shares its line with the array's header");
+            if (k > 0) {
+                assertTrue(index - written.get(k - 1) >= 8, "elements closer than a cache line: " + written);
+            }
+        }
+        assertEquals(threads * (threads + 1) / 2, c.pending());
     }
 
     @Test
