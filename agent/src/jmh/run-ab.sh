@@ -13,7 +13,8 @@
 #   - the servers are pinned to SERVER_CPUS (default CPU 1) and wrk to CLIENT_CPUS (default CPU
 #     0), so the client does not take CPU from the server it measures and a saturated server's
 #     throughput is the inverse of its CPU per request; every JVM sees one CPU, as in a container
-#     limited to one core (PIN=0: no pinning);
+#     limited to one core, and so runs the serial collector (PIN=0: no pinning, two CPUs seen, G1;
+#     with THREADS=2 that is BENCHMARKS.md section 25's run);
 #   - each round runs, for each server (servlet, netty) and request kind, one SLICE-second wrk
 #     run (default 3) against each configuration back to back, the configurations' order
 #     rotating by one each round; ROUNDS (default 30) rounds.
