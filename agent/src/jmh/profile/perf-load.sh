@@ -51,6 +51,15 @@ run_wrk() { # port kind seconds
         extra="JVM_ARGS_${cfg//[-.]/_}"; [ -z "${!extra:-}" ] || echo "# $cfg: more JVM arguments: ${!extra}"
     done
 } > "$OUT/env.txt"
+# The demo's Netty handler logs a warning with a stack trace each time wrk closes a connection
+# (as in run-ab.sh): cut them, keep the rest (the agent's summary lines).
+trim_log() {
+    local n
+    n=$(grep -c 'Connection reset$' "$1" || true)
+    { grep -v '^[[:space:]]*at \|^java.net.SocketException\|exceptionCaught\|^[A-Z][a-z][a-z] [0-9][0-9], 20[0-9][0-9] .* io.netty' "$1" || true
+      echo "# (perf-load: $n Netty 'Connection reset' warnings with stack traces were cut from this log)"
+    } > "$1.tmp" && mv "$1.tmp" "$1"
+}
 printf 'round\tconfig\tserver\tkind\trequests\tutime_ticks\tstime_ticks\n' > "$OUT/runs.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
     for cfg in "${CONFIGS[@]}"; do
@@ -92,6 +101,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         done
         kill $pid; wait $pid 2>/dev/null || true
         rm -f "/tmp/perf-$pid.map"
+        trim_log "$OUT/server-$cfg-$r.log"
     done
 done
 echo "summarize: agent/src/jmh/profile/perf-agg.py $OUT"
