@@ -87,15 +87,9 @@ trap stop_all EXIT
 
 ok() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1/api/correct")" = 200 ]; }
 
+WRK_PIN=("${CLIENT_PIN[@]}")
 run_wrk() { # port kind seconds -> wrk output
-    local port=$1 kind=$2 d=$3
-    local args=("${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"${d}s" --latency)
-    case "$kind" in
-        origin-correct) "${CLIENT_PIN[@]}" wrk "${args[@]}" -H "Origin: $TRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/correct" ;;
-        origin-reflect) "${CLIENT_PIN[@]}" wrk "${args[@]}" -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/reflect" ;;
-        no-origin) "${CLIENT_PIN[@]}" wrk "${args[@]}" "http://127.0.0.1:$port/api/correct" ;;
-        *) echo "unknown kind $kind" >&2; exit 1 ;;
-    esac
+    wrk_kind "$1" "$2" "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"$3"s --latency
 }
 
 SERVERS=(${LOAD_SERVERS:-servlet netty})
@@ -143,31 +137,14 @@ for cfg in "${CONFIGS[@]}"; do
     done
 done
 
-printf 'round\tposition\tconfig\tserver\tkind\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\tcpu_ticks\tcpu_us_per_req\tnon2xx\tsocket_errors\tjit_ticks\tgc_ticks\tloadavg1\n' > "$OUT/ab.tsv"
+ab_header
 n=${#CONFIGS[@]}
 for ((r = 1; r <= ROUNDS; r++)); do
     for sv in "${SERVERS[@]}"; do
         for kind in "${KINDS[@]}"; do
             for ((i = 0; i < n; i++)); do
                 cfg="${CONFIGS[$(((i + r - 1) % n))]}"
-                pid="${PIDS[$cfg]}"
-                read -r j0 g0 <<<"$(cpu_split "$pid")"
-                t0=$(cpu_ticks "$pid")
-                w=$(run_wrk "$(port_of "$cfg" "$sv")" "$kind" "$SLICE")
-                t1=$(cpu_ticks "$pid")
-                read -r j1 g1 <<<"$(cpu_split "$pid")"
-                reqs=$(awk '/requests in/ {print $1}' <<<"$w")
-                secs=$(awk '/requests in/ {gsub(/s,/, "", $4); print $4}' <<<"$w")
-                rps=$(awk '/Requests\/sec/ {print $2}' <<<"$w")
-                p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$w")")
-                p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$w")")
-                non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$w"); non2xx=${non2xx:-0}
-                serr=$(awk '/Socket errors/ {print $0}' <<<"$w" | tr -s ' ' | sed 's/.*errors: //'); serr=${serr:-0}
-                ticks=$((t1 - t0))
-                cpr=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.3f", (n > 0 ? t * 1e6 / hz / n : 0) }')
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$i" "$cfg" "$sv" "$kind" \
-                    "$reqs" "$secs" "$rps" "$p50" "$p99" "$ticks" "$cpr" "$non2xx" "$serr" "$((j1 - j0))" "$((g1 - g0))" \
-                    "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/ab.tsv"
+                ab_slice "$r" "$i" "$cfg" "$sv" "$kind" "${PIDS[$cfg]}" "$(port_of "$cfg" "$sv")"
             done
         done
     done
@@ -177,13 +154,5 @@ for cfg in "${CONFIGS[@]}"; do
 done
 stop_all
 PIDS=()
-# The demo's Netty handler logs a warning with a stack trace each time wrk closes a connection at
-# the end of a slice (hundreds per run): cut them, keep the rest (the agent's summary lines).
-for cfg in "${CONFIGS[@]}"; do
-    f="$OUT/server-$cfg.log"
-    n=$(grep -c 'Connection reset$' "$f" || true)
-    { grep -v '^[[:space:]]*at \|^java.net.SocketException\|exceptionCaught\|^[A-Z][a-z][a-z] [0-9][0-9], 20[0-9][0-9] .* io.netty' "$f" || true
-      echo "# (run-ab: $n Netty 'Connection reset' warnings with stack traces, from wrk closing its connections at the end of each slice, were cut from this log)"
-    } > "$f.tmp" && mv "$f.tmp" "$f"
-done
+for cfg in "${CONFIGS[@]}"; do trim_server_log "$OUT/server-$cfg.log" run-ab; done
 echo "raw numbers in $OUT (summarize: agent/src/jmh/summarize-ab.py $OUT)"

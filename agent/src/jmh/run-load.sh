@@ -100,12 +100,7 @@ if [ -n "${RATE:-}" ]; then
 fi
 
 run_wrk() { # port kind duration -> wrk output on stdout
-    local port=$1 kind=$2 d=$3
-    case "$kind" in
-        origin-correct) wrk "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $TRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/correct" ;;
-        origin-reflect) wrk "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"${d}s" --latency -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$port/api/reflect" ;;
-        no-origin) wrk "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"${d}s" --latency "http://127.0.0.1:$port/api/correct" ;;
-    esac
+    wrk_kind "$1" "$2" "${PACE[@]}" -t"$THREADS" -c"$CONNS" -d"$3"s --latency
 }
 
 

@@ -26,14 +26,9 @@ APP="$ROOT/demo-app/target/demo-app.jar"
 . "$ROOT/agent/src/jmh/load-lib.sh"
 SP=18580; NP=18581
 port_of() { [ "$1" = servlet ] && echo $SP || echo $NP; }
+WRK_PIN=(taskset -c "$CLIENT_CPUS")
 run_wrk() { # port kind seconds
-    local args=(-t1 -c"$CONNS" -d"$3"s --latency)
-    case "$2" in
-        origin-correct) taskset -c "$CLIENT_CPUS" wrk "${args[@]}" -H "Origin: $TRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$1/api/correct" ;;
-        origin-reflect) taskset -c "$CLIENT_CPUS" wrk "${args[@]}" -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$1/api/reflect" ;;
-        no-origin) taskset -c "$CLIENT_CPUS" wrk "${args[@]}" "http://127.0.0.1:$1/api/correct" ;;
-        *) echo "unknown kind $2" >&2; exit 1 ;;
-    esac
+    wrk_kind "$1" "$2" -t1 -c"$CONNS" -d"$3"s --latency
 }
 CFG="$OUT/corsguard.properties"
 LOG="$OUT/server.log"
@@ -84,38 +79,19 @@ for m in "${MODES[@]}" "${MODES[@]}"; do
     sleep 1.1; switch "$m"
     for sv in "${SERVERS[@]}"; do for k in "${KINDS[@]}"; do run_wrk "$(port_of "$sv")" "$k" $((WARMUP / 2)) > /dev/null; done; done
 done
-printf 'round\tposition\tconfig\tserver\tkind\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\tcpu_ticks\tcpu_us_per_req\tnon2xx\tsocket_errors\tjit_ticks\tgc_ticks\tloadavg1\n' > "$OUT/ab.tsv"
+ab_header
 for ((r = 1; r <= ROUNDS; r++)); do
     for ((i = 0; i < 2; i++)); do
         m="${MODES[$(((i + r) % 2))]}"
         sleep 1.1; switch "$m"
         for sv in "${SERVERS[@]}"; do
             for kind in "${KINDS[@]}"; do
-                read -r j0 g0 <<<"$(cpu_split "$PID")"
-                t0=$(cpu_ticks "$PID")
-                w=$(run_wrk "$(port_of "$sv")" "$kind" "$SLICE")
-                t1=$(cpu_ticks "$PID")
-                read -r j1 g1 <<<"$(cpu_split "$PID")"
-                reqs=$(awk '/requests in/ {print $1}' <<<"$w")
-                secs=$(awk '/requests in/ {gsub(/s,/, "", $4); print $4}' <<<"$w")
-                rps=$(awk '/Requests\/sec/ {print $2}' <<<"$w")
-                p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$w")")
-                p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$w")")
-                non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$w"); non2xx=${non2xx:-0}
-                serr=$(awk '/Socket errors/ {print $0}' <<<"$w" | tr -s ' ' | sed 's/.*errors: //'); serr=${serr:-0}
-                ticks=$((t1 - t0))
-                cpr=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.3f", (n > 0 ? t * 1e6 / hz / n : 0) }')
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$i" "$m" "$sv" "$kind" \
-                    "$reqs" "$secs" "$rps" "$p50" "$p99" "$ticks" "$cpr" "$non2xx" "$serr" "$((j1 - j0))" "$((g1 - g0))" \
-                    "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/ab.tsv"
+                ab_slice "$r" "$i" "$m" "$sv" "$kind" "$PID" "$(port_of "$sv")"
             done
         done
     done
 done
-# the agent's shutdown summary goes to the log; Netty's connection-reset warnings are cut (run-ab.sh)
+# the agent's shutdown summary goes to the log
 kill $PID; wait $PID 2>/dev/null || true
-n=$(grep -c 'Connection reset$' "$LOG" || true)
-{ grep -v '^[[:space:]]*at \|^java.net.SocketException\|exceptionCaught\|^[A-Z][a-z][a-z] [0-9][0-9], 20[0-9][0-9] .* io.netty' "$LOG" || true
-  echo "# (run-toggle: $n Netty 'Connection reset' warnings with stack traces were cut from this log)"
-} > "$LOG.tmp" && mv "$LOG.tmp" "$LOG"
+trim_server_log "$LOG" run-toggle
 echo "raw numbers in $OUT (summarize: agent/src/jmh/summarize-ab.py $OUT off)"

@@ -33,14 +33,9 @@ command -v perf >/dev/null || { echo "perf not found (apt-get install -y linux-p
 . "$ROOT/agent/src/jmh/load-lib.sh"
 SP=18480; NP=18481
 port_of() { [ "$1" = servlet ] && echo $SP || echo $NP; }
+WRK_PIN=(taskset -c "$CLIENT_CPUS")
 run_wrk() { # port kind seconds
-    local args=(-t1 -c16 -d"$3"s --latency)
-    case "$2" in
-        origin-correct) taskset -c "$CLIENT_CPUS" wrk "${args[@]}" -H "Origin: $TRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$1/api/correct" ;;
-        origin-reflect) taskset -c "$CLIENT_CPUS" wrk "${args[@]}" -H "Origin: $UNTRUSTED" -H "Cookie: session=demo" "http://127.0.0.1:$1/api/reflect" ;;
-        no-origin) taskset -c "$CLIENT_CPUS" wrk "${args[@]}" "http://127.0.0.1:$1/api/correct" ;;
-        *) echo "unknown kind $2" >&2; exit 1 ;;
-    esac
+    wrk_kind "$1" "$2" -t1 -c16 -d"$3"s --latency
 }
 {
     echo "# date: $(date -u +%FT%TZ) host: nproc=$(nproc) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
@@ -51,15 +46,6 @@ run_wrk() { # port kind seconds
         extra="JVM_ARGS_${cfg//[-.]/_}"; [ -z "${!extra:-}" ] || echo "# $cfg: more JVM arguments: ${!extra}"
     done
 } > "$OUT/env.txt"
-# The demo's Netty handler logs a warning with a stack trace each time wrk closes a connection
-# (as in run-ab.sh): cut them, keep the rest (the agent's summary lines).
-trim_log() {
-    local n
-    n=$(grep -c 'Connection reset$' "$1" || true)
-    { grep -v '^[[:space:]]*at \|^java.net.SocketException\|exceptionCaught\|^[A-Z][a-z][a-z] [0-9][0-9], 20[0-9][0-9] .* io.netty' "$1" || true
-      echo "# (perf-load: $n Netty 'Connection reset' warnings with stack traces were cut from this log)"
-    } > "$1.tmp" && mv "$1.tmp" "$1"
-}
 printf 'round\tconfig\tserver\tkind\trequests\tutime_ticks\tstime_ticks\n' > "$OUT/runs.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
     for cfg in "${CONFIGS[@]}"; do
@@ -101,7 +87,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         done
         kill $pid; wait $pid 2>/dev/null || true
         rm -f "/tmp/perf-$pid.map"
-        trim_log "$OUT/server-$cfg-$r.log"
+        trim_server_log "$OUT/server-$cfg-$r.log" perf-load
     done
 done
 echo "summarize: agent/src/jmh/profile/perf-agg.py $OUT"
