@@ -109,3 +109,15 @@ trim_server_log() { # file script-name
       echo "# ($2: $n Netty 'Connection reset' warnings with stack traces, from wrk closing its connections at the end of each run, were cut from this log)"
     } > "$1.tmp" && mv "$1.tmp" "$1"
 }
+
+# Waits until the demo app answers on each port; if its JVM ends first, shows its log and exits.
+wait_ready() { # pid log port...
+    local pid=$1 log=$2 port
+    shift 2
+    for port in "$@"; do
+        until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/api/correct"; do
+            kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+            sleep 0.1
+        done
+    done
+}

@@ -53,12 +53,7 @@ taskset -c "$SERVER_CPUS" java "-javaagent:$AGENT=config=$CFG" -jar "$APP" --ser
     --netty-port $NP > "$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-for sv in "${SERVERS[@]}"; do
-    until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$(port_of "$sv")/api/correct"; do
-        kill -0 $PID 2>/dev/null || { cat "$LOG" >&2; exit 1; }
-        sleep 0.1
-    done
-done
+wait_ready $PID "$LOG" $(for sv in "${SERVERS[@]}"; do port_of "$sv"; done)
 {
     echo "# date: $(date -u +%FT%TZ) host: nproc=$(nproc) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
     echo "# java: $(java -version 2>&1 | head -1)"

@@ -54,12 +54,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         taskset -c "$SERVER_CPUS" java -XX:+PreserveFramePointer $(jvm_args "$cfg") ${!extra:-} -jar "$APP" --serve \
             --servlet-port $SP --netty-port $NP > "$OUT/server-$cfg-$r.log" 2>&1 &
         pid=$!
-        for sv in "${SERVERS[@]}"; do
-            until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$(port_of "$sv")/api/correct"; do
-                kill -0 $pid 2>/dev/null || { cat "$OUT/server-$cfg-$r.log" >&2; exit 1; }
-                sleep 0.1
-            done
-        done
+        wait_ready $pid "$OUT/server-$cfg-$r.log" $(for sv in "${SERVERS[@]}"; do port_of "$sv"; done)
         for sv in "${SERVERS[@]}"; do for k in "${KINDS[@]}"; do run_wrk "$(port_of "$sv")" "$k" "$WARMUP" > /dev/null; done; done
         for sv in "${SERVERS[@]}"; do
             for k in "${KINDS[@]}"; do
