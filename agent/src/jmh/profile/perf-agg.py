@@ -7,6 +7,7 @@ For each configuration, server and request kind (median over rounds, [min-max]):
   user     its user part, µs (perf sees only user space)
   sampled  the request threads' user samples per request, ns
   agent    request-thread samples with an agent frame on the stack, per request, ns
+  gc, jit  the collector's and the JIT's user samples per request, ns (perf-stacks.py's groups)
   share    agent / sampled (a share within one run, robust to the machine's drift) and
            agent / cpu (the agent's direct part of the server's CPU per request)
 then the agent's samples by entry frame and by leaf frame, ns per request summed over rounds.
@@ -44,6 +45,7 @@ with open(os.path.join(d, 'runs.tsv')) as f:
         runs[(cfg, sv, kind)].append({
             'cpu': (int(ut) + int(st)) * ticks_ns / n / 1000, 'user': int(ut) * ticks_ns / n / 1000,
             'sampled': c['group']['request'] * ns_per_sample / n, 'agent': c['agent'] * ns_per_sample / n,
+            'gc': c['group']['gc'] * ns_per_sample / n, 'jit': c['group']['jit'] * ns_per_sample / n,
             'entry': {k: v * ns_per_sample / n for k, v in c['entry'].items()},
             'leaf': {k: v * ns_per_sample / n for k, v in c['leaf'].items()}})
 
@@ -64,6 +66,7 @@ for key in sorted(runs):
     print(f'{"/".join(key)}: {len(rs)} rounds')
     print(f'  cpu {fmt([r["cpu"] for r in rs], ".2f")} µs, user {fmt([r["user"] for r in rs], ".2f")} µs, '
           f'sampled {fmt([r["sampled"] for r in rs], ".0f")} ns, agent {fmt([r["agent"] for r in rs], ".0f")} ns')
+    print(f'  gc {fmt([r["gc"] for r in rs], ".0f")} ns, jit {fmt([r["jit"] for r in rs], ".0f")} ns')
     print(f'  agent share of sampled {fmt([100 * r["agent"] / r["sampled"] for r in rs], ".1f")} %, '
           f'of cpu {fmt([100 * r["agent"] / 1000 / r["cpu"] for r in rs], ".2f")} %')
     for what in ('entry', 'leaf'):

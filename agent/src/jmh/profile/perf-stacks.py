@@ -3,10 +3,12 @@
 
 A sample is a line with the thread's name, then its frames, innermost first, then a blank line.
 Prints: `group N name` (samples per thread group: the servers' request threads, the JIT, the
-rest); `thread N name` (the busiest threads); `agent N` (request-thread samples with an agent frame, io.corsguard.* other than the demo
-app, anywhere on the stack); `entry N frame` (of those, the outermost agent frame: where the
-agent was entered); `leaf N frame` (their innermost frame); `self N frame` (request-thread
-samples by innermost frame, all code, for the top of the flat profile).
+collector (with the serial collector: the VM thread, safepoint work included), the rest);
+`thread N name` (the busiest threads); `agent N` (request-thread samples with an agent frame,
+io.corsguard.* other than the demo app, anywhere on the stack); `entry N frame` (of those, the
+outermost agent frame: where the agent was entered); `leaf N frame` (their innermost frame);
+`self N frame` (request-thread samples by innermost frame, all code, for the top of the flat
+profile).
 """
 import collections
 import sys
@@ -26,6 +28,10 @@ def is_agent(frame):
 def group(comm):
     if comm.startswith('C1') or comm.startswith('C2'):
         return 'jit'
+    # the serial collector (a JVM pinned to one CPU) collects on the VM thread; G1 and the
+    # parallel collector on their own threads
+    if comm == 'VM' or comm.startswith('GC') or comm.startswith('G1'):
+        return 'gc'
     # Netty's event loops (nioEventLoopGroup-3-1) and Tomcat's threads (http-nio-<port>-exec-N and
     # its poller; a thread's name is cut to 15 characters here)
     if comm.startswith('nioEventLoop') or comm.startswith('http-nio-'):
